@@ -1,0 +1,1 @@
+"""Microphone capture, resampling and voice-activity detection."""

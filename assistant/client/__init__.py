@@ -1,0 +1,1 @@
+"""The worker-thread side of the engine connection (QtCore only)."""

@@ -1,0 +1,1 @@
+"""Pure data shared by every layer: messages, requests/events, prompts. No Qt, no models."""

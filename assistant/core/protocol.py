@@ -1,0 +1,131 @@
+"""Requests (window → engine) and events (engine → window): small frozen dataclasses.
+
+They cross a process boundary by pickling, so they hold plain data only. Every request but
+``Shutdown`` carries a ``request_id`` chosen by the client; events answering it carry the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from assistant.core.generation import LoadParams, SamplingParams, Timings
+from assistant.core.messages import ChatTurn
+
+# --- requests -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoadModel:
+    request_id: int
+    path: str
+    params: LoadParams = field(default_factory=LoadParams)
+
+
+@dataclass(frozen=True)
+class Generate:
+    """Answer the last user turn of ``turns``.
+
+    ``raw=True`` sends the text of the single user turn to the model verbatim, without a chat
+    format (completion mode, for scripting and base models).
+    """
+
+    request_id: int
+    turns: tuple[ChatTurn, ...]
+    system_prompt: str = ""
+    sampling: SamplingParams = field(default_factory=SamplingParams)
+    raw: bool = False
+
+
+@dataclass(frozen=True)
+class Cancel:
+    request_id: int
+
+
+@dataclass(frozen=True)
+class Shutdown:
+    pass
+
+
+Request = LoadModel | Generate | Cancel | Shutdown
+
+# --- events ---------------------------------------------------------------------------
+
+
+class ErrorCode(StrEnum):
+    MODEL_FILE = "model_file"  # missing, not GGUF, truncated, unsupported architecture
+    MODEL_TOO_LARGE = "model_too_large"
+    NO_MODEL = "no_model"  # a Generate before any model was loaded
+    PROMPT_TOO_LONG = "prompt_too_long"
+    BAD_REQUEST = "bad_request"
+    ENGINE_CRASHED = "engine_crashed"
+    INTERNAL = "internal"
+
+
+class FinishReason(StrEnum):
+    COMPLETE = "complete"  # end-of-generation token or a stop string
+    LENGTH = "length"  # max_tokens or the context window was reached
+    STOPPED = "stopped"  # cancelled by the person
+
+
+@dataclass(frozen=True)
+class EngineReady:
+    """Sent once when an engine starts: what this machine and build can do."""
+
+    pid: int
+    gpu_offload: bool
+    physical_cores: int
+    backend_version: str
+
+
+@dataclass(frozen=True)
+class LoadProgress:
+    request_id: int
+    fraction: float  # 0.0 … 1.0
+
+
+@dataclass(frozen=True)
+class ModelLoaded:
+    request_id: int
+    path: str
+    name: str
+    n_ctx: int
+    n_threads: int
+    n_gpu_layers: int
+    chat_format: str  # "gguf template" or "plain fallback"
+
+
+@dataclass(frozen=True)
+class GenerationStarted:
+    """The prompt is built; ``dropped_turns`` older turns did not fit the context."""
+
+    request_id: int
+    prompt_tokens: int
+    reused_tokens: int
+    dropped_turns: int
+
+
+@dataclass(frozen=True)
+class TokenText:
+    request_id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class GenerationDone:
+    request_id: int
+    finish: FinishReason
+    timings: Timings
+
+
+@dataclass(frozen=True)
+class EngineError:
+    """A failure stated as one sentence a person can act on."""
+
+    request_id: int | None
+    code: ErrorCode
+    message: str
+
+
+Event = (EngineReady | LoadProgress | ModelLoaded | GenerationStarted | TokenText
+         | GenerationDone | EngineError)

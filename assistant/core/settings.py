@@ -1,0 +1,62 @@
+"""The person's settings: one typed object, saved atomically as JSON."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from assistant.core.atomic_file import write_atomically
+from assistant.core.generation import LoadParams, SamplingParams
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Settings:
+    sampling: SamplingParams = field(default_factory=SamplingParams)
+    load: LoadParams = field(default_factory=LoadParams)
+    default_system_prompt: str = ""
+    last_model_path: str | None = None
+
+
+def _from_dict(cls: type, data: Any) -> Any:
+    """Build dataclass ``cls`` from ``data``, keeping defaults for missing or mistyped keys."""
+    default = cls()
+    if not isinstance(data, dict):
+        return default
+    values: dict[str, Any] = {}
+    for f in fields(cls):
+        if f.name not in data:
+            continue
+        current = getattr(default, f.name)
+        raw = data[f.name]
+        if hasattr(current, "__dataclass_fields__"):
+            values[f.name] = _from_dict(type(current), raw)
+        elif raw is None or current is None or isinstance(raw, type(current)) \
+                or (isinstance(current, float) and isinstance(raw, int)):
+            values[f.name] = float(raw) if isinstance(current, float) else raw
+        else:
+            log.warning("settings: ignoring %s=%r (expected %s)", f.name, raw,
+                        type(current).__name__)
+    return replace(default, **values)
+
+
+def load_settings(path: Path) -> Settings:
+    """Read settings; a missing or unreadable file gives the defaults (and is logged)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, ValueError) as exc:
+        log.warning("settings file %s unreadable (%s); using defaults", path, exc)
+        return Settings()
+    return _from_dict(Settings, data)
+
+
+def save_settings(path: Path, settings: Settings) -> None:
+    """Write settings atomically (temp file, fsync, rename)."""
+    text = json.dumps(asdict(settings), indent=2, sort_keys=True)
+    write_atomically(path, text.encode("utf-8"))

@@ -1,0 +1,1 @@
+"""Runs in the engine process: native model backends and the request loop."""

@@ -1,0 +1,1 @@
+"""Model files: GGUF inspection and the local model registry."""

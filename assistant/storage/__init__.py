@@ -1,0 +1,1 @@
+"""SQLite persistence: schema, migrations and repositories (GUI thread only)."""
