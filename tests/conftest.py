@@ -24,3 +24,6 @@ def mosaic_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def paths(mosaic_home: Path) -> AppPaths:
     return app_paths().ensure()
+
+
+pytest_plugins = ["tests.support.fixtures"]

@@ -1,0 +1,1 @@
+"""Test support: synthetic model writers and shared fixtures."""

@@ -1,0 +1,1 @@
+"""Shared pytest fixtures (model files, engines). Registered from tests/conftest.py."""
