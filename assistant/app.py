@@ -1,0 +1,44 @@
+"""Entry points: the window (no arguments) and headless sub-commands (``mosaic ask …``).
+
+Nothing here imports Qt, torch, whisper or llama_cpp at module level: ``mosaic ask`` never
+loads Qt, and the window appears before any model library is imported (those live in the
+engine process only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from assistant import APP_NAME, __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mosaic", description=f"{APP_NAME}: an offline, local, multimodal assistant.")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    from assistant.cli.ask import add_ask_arguments
+
+    add_ask_arguments(commands.add_parser(
+        "ask", help="answer one question with a local GGUF model, streamed to stdout",
+        description="Answer one question with a local GGUF model; the answer streams to "
+                    "stdout as it is generated. Exit status is non-zero on failure."))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run Mosaic; returns the process exit status."""
+    args = build_parser().parse_args(argv)
+    if args.command == "ask":
+        from assistant.cli.ask import run_ask
+
+        return run_ask(args)
+    from assistant.ui.launch import run_window
+
+    return run_window()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

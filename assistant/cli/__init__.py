@@ -1,0 +1,1 @@
+"""Headless sub-commands: they drive the same engine process as the window, without Qt."""

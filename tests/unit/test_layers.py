@@ -1,0 +1,43 @@
+"""The layer rules of DESIGN.md, enforced: import-linter contracts and a start-up check."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_import_linter_contracts_hold() -> None:
+    exe = shutil.which("lint-imports") or str(Path(sys.executable).parent / "lint-imports")
+    if not Path(exe).exists():
+        pytest.fail("lint-imports (import-linter) is not installed; install the test extras")
+    result = subprocess.run([exe], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.gui
+def test_window_appears_without_importing_model_libraries(tmp_path: Path) -> None:
+    """Building and showing the real main window must not import torch/whisper/llama_cpp."""
+    script = (
+        "import sys\n"
+        "from assistant.ui.launch import create_application, create_main_window\n"
+        "app = create_application([])\n"
+        "window = create_main_window(start_engine=False)\n"
+        "window.show()\n"
+        "app.processEvents()\n"
+        "heavy = sorted(m for m in ('torch', 'whisper', 'llama_cpp') if m in sys.modules)\n"
+        "print('HEAVY=' + ','.join(heavy))\n"
+        "window.close()\n"
+    )
+    env = dict(os.environ, MOSAIC_HOME=str(tmp_path), QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "HEAVY=\n" in result.stdout, result.stdout
