@@ -1,0 +1,414 @@
+"""Conversations and messages: every read and write the window makes, on one connection.
+
+Use from the GUI thread only, with a connection from ``open_database``. Each write is
+committed before the method returns. Times are seconds since the epoch (``time.time()``).
+A failed database operation raises ``StorageError`` whose text is one English sentence.
+
+Search snippets wrap each matched term in ``SNIPPET_OPEN`` / ``SNIPPET_CLOSE``
+(``[`` and ``]``) and mark elided text with ``SNIPPET_ELLIPSIS`` (``…``); whitespace in a
+snippet is collapsed to single spaces. Messages become searchable once they stop streaming.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.core.generation import Timings
+from assistant.core.messages import MessageStatus, Role
+from assistant.storage.errors import StorageError, describe_sqlite_error
+
+DEFAULT_TITLE = "New chat"
+TITLE_MAX_CHARS = 48
+SNIPPET_OPEN = "["
+SNIPPET_CLOSE = "]"
+SNIPPET_ELLIPSIS = "…"
+SNIPPET_TOKENS = 16
+
+_CONVERSATION_GONE = "That conversation no longer exists; it may have been deleted permanently."
+_MESSAGE_GONE = "That message no longer exists; it may have been deleted."
+_CONVERSATION_COLUMNS = "id, title, system_prompt, model_path, created_at, updated_at"
+_MESSAGE_COLUMNS = ("id, conversation_id, role, text, status, model, created_at, prompt_tokens, "
+                    "reused_tokens, generated_tokens, ttft_s, generation_s, error")
+
+
+@dataclass(frozen=True)
+class Conversation:
+    id: int
+    title: str
+    system_prompt: str
+    model_path: str | None
+    created_at: float
+    updated_at: float
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    id: int
+    conversation_id: int
+    role: Role
+    text: str
+    status: MessageStatus
+    model: str | None
+    created_at: float
+    timings: Timings | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A search match: a conversation title (``message_id is None``) or a message."""
+
+    conversation_id: int
+    conversation_title: str
+    message_id: int | None
+    snippet: str
+
+
+def title_from_text(text: str) -> str:
+    """A short title from a first message: its first non-empty line, whitespace collapsed,
+    cut at a word boundary to at most ``TITLE_MAX_CHARS`` characters ending in "…".
+    Empty when the text has no visible words."""
+    for line in text.splitlines():
+        words = line.split()
+        if words:
+            break
+    else:
+        return ""
+    title = " ".join(words)
+    if len(title) <= TITLE_MAX_CHARS:
+        return title
+    room = TITLE_MAX_CHARS - 1  # leave space for the ellipsis
+    cut = title[:room]
+    if title[room] != " " and " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return (cut.rstrip(" ,;:.-–—") or cut) + "…"
+
+
+def fts_query(text: str) -> str | None:
+    """A safe FTS5 MATCH expression for what a person typed, or None when nothing to find.
+
+    Every whitespace-separated term becomes a quoted string (so FTS5 operators, quotes,
+    ``*``, ``-`` and parentheses are plain text); terms with no letter or digit are
+    dropped; the last term matches as a prefix so results follow typing. Terms are ANDed.
+    """
+    terms = [term.replace("\x00", "") for term in text.split()]
+    terms = [term for term in terms if any(char.isalnum() for char in term)]
+    if not terms:
+        return None
+    quoted = ['"' + term.replace('"', '""') + '"' for term in terms]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+class ChatRepository:
+    """Reads and writes conversations and messages on one long-lived connection."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
+
+    # ----------------------------------------------------------------- conversations
+
+    def create_conversation(
+        self, title: str = DEFAULT_TITLE, system_prompt: str = ""
+    ) -> Conversation:
+        title = title.strip() or DEFAULT_TITLE
+        now = time.time()
+        cursor = self._run(
+            "create the conversation",
+            "INSERT INTO conversations (title, system_prompt, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?)",
+            (title, system_prompt, now, now),
+        )
+        return Conversation(int(cursor.lastrowid or 0), title, system_prompt, None, now, now)
+
+    def conversations(self) -> list[Conversation]:
+        """Conversations not deleted, most recently updated first."""
+        rows = self._run(
+            "read your conversations",
+            f"SELECT {_CONVERSATION_COLUMNS} FROM conversations WHERE deleted_at IS NULL "
+            "ORDER BY updated_at DESC, id DESC",
+        ).fetchall()
+        return [Conversation(*row) for row in rows]
+
+    def conversation(self, conversation_id: int) -> Conversation | None:
+        """The conversation, or None when it does not exist or is (soft-)deleted."""
+        row = self._run(
+            "read the conversation",
+            f"SELECT {_CONVERSATION_COLUMNS} FROM conversations "
+            "WHERE id = ? AND deleted_at IS NULL",
+            (conversation_id,),
+        ).fetchone()
+        return None if row is None else Conversation(*row)
+
+    def rename_conversation(self, conversation_id: int, title: str) -> None:
+        title = title.strip()
+        if not title:
+            raise ValueError("A conversation needs a title; type at least one character.")
+        self._update_conversation("rename the conversation", conversation_id, "title", title)
+
+    def set_system_prompt(self, conversation_id: int, text: str) -> None:
+        self._update_conversation(
+            "save the system prompt", conversation_id, "system_prompt", text
+        )
+
+    def set_conversation_model(self, conversation_id: int, path: str | None) -> None:
+        self._update_conversation(
+            "save the conversation's model", conversation_id, "model_path", path
+        )
+
+    def delete_conversation(self, conversation_id: int) -> None:
+        """Soft delete: hidden from lists and search until restored or purged."""
+        self._run(
+            "delete the conversation",
+            "UPDATE conversations SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
+            (time.time(), conversation_id),
+        )
+
+    def restore_conversation(self, conversation_id: int) -> None:
+        """Undo ``delete_conversation``; raises ``StorageError`` once it was purged."""
+        cursor = self._run(
+            "restore the conversation",
+            "UPDATE conversations SET deleted_at = NULL WHERE id = ?",
+            (conversation_id,),
+        )
+        if cursor.rowcount == 0:
+            raise StorageError(
+                "That conversation was deleted permanently and cannot be restored."
+            )
+
+    def purge_deleted(self, older_than_s: float = 0) -> int:
+        """Permanently remove conversations soft-deleted at least ``older_than_s`` ago,
+        with their messages and search entries; return how many were removed."""
+        cutoff = time.time() - older_than_s
+        doomed = "SELECT id FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at <= ?"
+        with self._transaction("delete conversations permanently") as db:
+            db.execute(f"DELETE FROM messages WHERE conversation_id IN ({doomed})", (cutoff,))
+            cursor = db.execute(f"DELETE FROM conversations WHERE id IN ({doomed})", (cutoff,))
+            return cursor.rowcount
+
+    # ----------------------------------------------------------------------- messages
+
+    def add_message(
+        self,
+        conversation_id: int,
+        role: Role,
+        text: str,
+        status: MessageStatus = MessageStatus.COMPLETE,
+        model: str | None = None,
+    ) -> StoredMessage:
+        """Append a message and bump the conversation; the first user message of a
+        conversation still called ``DEFAULT_TITLE`` gives it its title."""
+        role, status = Role(role), MessageStatus(status)
+        now = time.time()
+        with self._transaction("save the message") as db:
+            row = db.execute(
+                "SELECT title FROM conversations WHERE id = ?", (conversation_id,)
+            ).fetchone()
+            if row is None:
+                raise StorageError(_CONVERSATION_GONE)
+            cursor = db.execute(
+                "INSERT INTO messages (conversation_id, role, text, status, model, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (conversation_id, role.value, text, status.value, model, now),
+            )
+            message_id = int(cursor.lastrowid or 0)
+            new_title = title_from_text(text) if role is Role.USER else ""
+            if row[0] == DEFAULT_TITLE and new_title:
+                db.execute(
+                    "UPDATE conversations SET updated_at = ?, title = ? WHERE id = ?",
+                    (now, new_title, conversation_id),
+                )
+            else:
+                db.execute(
+                    "UPDATE conversations SET updated_at = ? WHERE id = ?",
+                    (now, conversation_id),
+                )
+        return StoredMessage(
+            message_id, conversation_id, role, text, status, model, now, None, None
+        )
+
+    def update_streaming_text(self, message_id: int, text: str) -> bool:
+        """Save the text so far of a streaming answer (called every frame; one small
+        UPDATE, not indexed for search). False when the message is gone or no longer
+        streaming, in which case nothing changes."""
+        cursor = self._run(
+            "save the answer",
+            "UPDATE messages SET text = ? WHERE id = ? AND status = 'streaming'",
+            (text, message_id),
+        )
+        return cursor.rowcount > 0
+
+    def finish_message(
+        self,
+        message_id: int,
+        text: str,
+        status: MessageStatus,
+        timings: Timings | None = None,
+        error: str | None = None,
+    ) -> bool:
+        """Store the final text, status, timings and error of an answer. False when the
+        message no longer exists (e.g. deleted by a regenerate while it streamed)."""
+        status = MessageStatus(status)
+        if status is MessageStatus.STREAMING:
+            raise ValueError("A finished message needs a final status, not 'streaming'.")
+        numbers: tuple[Any, ...] = (None,) * 5
+        if timings is not None:
+            numbers = (timings.prompt_tokens, timings.reused_tokens, timings.generated_tokens,
+                       timings.time_to_first_token_s, timings.generation_s)
+        with self._transaction("save the answer") as db:
+            cursor = db.execute(
+                "UPDATE messages SET text = ?, status = ?, prompt_tokens = ?, "
+                "reused_tokens = ?, generated_tokens = ?, ttft_s = ?, generation_s = ?, "
+                "error = ? WHERE id = ?",
+                (text, status.value, *numbers, error, message_id),
+            )
+            if cursor.rowcount == 0:
+                return False
+            self._touch_conversation_of(db, message_id)
+        return True
+
+    def messages(self, conversation_id: int) -> list[StoredMessage]:
+        """The conversation's messages, oldest first."""
+        rows = self._run(
+            "read the conversation",
+            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY id",
+            (conversation_id,),
+        ).fetchall()
+        return [_message_from_row(row) for row in rows]
+
+    def message(self, message_id: int) -> StoredMessage | None:
+        row = self._run(
+            "read the message",
+            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE id = ?",
+            (message_id,),
+        ).fetchone()
+        return None if row is None else _message_from_row(row)
+
+    def delete_messages_from(self, message_id: int) -> int:
+        """Delete this message and every later one of its conversation; return the count
+        (0 when the message does not exist)."""
+        with self._transaction("delete the messages") as db:
+            row = db.execute(
+                "SELECT conversation_id FROM messages WHERE id = ?", (message_id,)
+            ).fetchone()
+            if row is None:
+                return 0
+            cursor = db.execute(
+                "DELETE FROM messages WHERE conversation_id = ? AND id >= ?",
+                (row[0], message_id),
+            )
+            db.execute(
+                "UPDATE conversations SET updated_at = ? WHERE id = ?", (time.time(), row[0])
+            )
+            return cursor.rowcount
+
+    def update_message_text(self, message_id: int, text: str) -> None:
+        """Replace a message's text (editing a user message before resending it)."""
+        with self._transaction("save the edited message") as db:
+            cursor = db.execute(
+                "UPDATE messages SET text = ? WHERE id = ?", (text, message_id)
+            )
+            if cursor.rowcount == 0:
+                raise StorageError(_MESSAGE_GONE)
+            self._touch_conversation_of(db, message_id)
+
+    # ------------------------------------------------------------------------- search
+
+    def search(self, query: str, limit: int = 50) -> list[SearchHit]:
+        """Full-text search over titles and finished messages of conversations that are
+        not deleted: title hits first, then message hits, each best match first."""
+        match = fts_query(query)
+        if match is None or limit <= 0:
+            return []
+        marks = (SNIPPET_OPEN, SNIPPET_CLOSE)
+        title_rows = self._run(
+            "search your conversations",
+            "SELECT c.id, c.title, NULL, highlight(conversations_fts, 0, ?, ?) "
+            "FROM conversations_fts JOIN conversations AS c ON c.id = conversations_fts.rowid "
+            "WHERE conversations_fts MATCH ? AND c.deleted_at IS NULL "
+            "ORDER BY conversations_fts.rank LIMIT ?",
+            (*marks, match, limit),
+        ).fetchall()
+        message_rows = self._run(
+            "search your conversations",
+            "SELECT m.conversation_id, c.title, m.id, "
+            "snippet(messages_fts, 0, ?, ?, ?, ?) "
+            "FROM messages_fts JOIN messages AS m ON m.id = messages_fts.rowid "
+            "JOIN conversations AS c ON c.id = m.conversation_id "
+            "WHERE messages_fts MATCH ? AND c.deleted_at IS NULL "
+            "ORDER BY messages_fts.rank LIMIT ?",
+            (*marks, SNIPPET_ELLIPSIS, SNIPPET_TOKENS, match, limit - len(title_rows)),
+        ).fetchall()
+        return [
+            SearchHit(conversation_id, title, message_id, " ".join(snippet.split()))
+            for conversation_id, title, message_id, snippet in (*title_rows, *message_rows)
+        ]
+
+    # ------------------------------------------------------------------------ helpers
+
+    def _update_conversation(
+        self, action: str, conversation_id: int, column: str, value: str | None
+    ) -> None:
+        cursor = self._run(
+            action,
+            f"UPDATE conversations SET {column} = ?, updated_at = ? WHERE id = ?",
+            (value, time.time(), conversation_id),
+        )
+        if cursor.rowcount == 0:
+            raise StorageError(_CONVERSATION_GONE)
+
+    @staticmethod
+    def _touch_conversation_of(db: sqlite3.Connection, message_id: int) -> None:
+        db.execute(
+            "UPDATE conversations SET updated_at = ? "
+            "WHERE id = (SELECT conversation_id FROM messages WHERE id = ?)",
+            (time.time(), message_id),
+        )
+
+    def _run(self, action: str, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor:
+        try:
+            return self._db.execute(sql, params)
+        except sqlite3.Error as exc:
+            raise StorageError(describe_sqlite_error(exc, action)) from exc
+
+    @contextmanager
+    def _transaction(self, action: str) -> Iterator[sqlite3.Connection]:
+        """One write transaction; any failure rolls it back."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            yield self._db
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise StorageError(describe_sqlite_error(exc, action)) from exc
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _rollback(self) -> None:
+        if self._db.in_transaction:
+            self._db.execute("ROLLBACK")
+
+
+def _message_from_row(row: tuple[Any, ...]) -> StoredMessage:
+    (message_id, conversation_id, role, text, status, model, created_at,
+     prompt_tokens, reused_tokens, generated_tokens, ttft_s, generation_s, error) = row
+    counts = (prompt_tokens, reused_tokens, generated_tokens, ttft_s, generation_s)
+    timings = None
+    if any(value is not None for value in counts):
+        timings = Timings(
+            prompt_tokens=prompt_tokens or 0,
+            reused_tokens=reused_tokens or 0,
+            generated_tokens=generated_tokens or 0,
+            time_to_first_token_s=ttft_s or 0.0,
+            generation_s=generation_s or 0.0,
+        )
+    return StoredMessage(
+        message_id, conversation_id, Role(role), text, MessageStatus(status), model,
+        created_at, timings, error,
+    )
