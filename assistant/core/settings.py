@@ -60,3 +60,16 @@ def save_settings(path: Path, settings: Settings) -> None:
     """Write settings atomically (temp file, fsync, rename)."""
     text = json.dumps(asdict(settings), indent=2, sort_keys=True)
     write_atomically(path, text.encode("utf-8"))
+
+
+class SettingsStore:
+    """The settings in force, and the file they are saved to (atomically, on every change)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.current = load_settings(path)
+
+    def update(self, settings: Settings) -> None:
+        """Make ``settings`` current and save them; an OSError (full disk…) propagates."""
+        save_settings(self.path, settings)
+        self.current = settings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import subprocess
@@ -20,6 +21,18 @@ def test_import_linter_contracts_hold() -> None:
     result = subprocess.run([exe], cwd=ROOT, capture_output=True, text=True, timeout=120,
                             check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_client_imports_qtcore_only() -> None:
+    """The worker-thread side must not touch widgets or painting: QtCore is all it may use."""
+    offending = []
+    for path in sorted((ROOT / "assistant" / "client").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            offending += [f"{path.name}: {n}" for n in names
+                          if n.startswith("PySide6") and n not in ("PySide6", "PySide6.QtCore")]
+    assert offending == []
 
 
 @pytest.mark.gui

@@ -1,0 +1,257 @@
+"""Sending, streaming, stopping, regenerating and editing: one answer at a time.
+
+Durability: the user message is committed before the request goes out, and streamed text is
+committed before it is painted, so nothing the person saw can be lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Slot
+
+from assistant.core.messages import ChatTurn, MessageStatus, Role
+from assistant.core.protocol import EngineError, FinishReason, GenerationDone, GenerationStarted
+from assistant.storage.chat_repository import StoredMessage
+from assistant.ui.composer import Composer
+from assistant.ui.conversation_controller import ConversationController
+from assistant.ui.message_view import MessageView
+from assistant.ui.model_controller import ModelController
+from assistant.ui.notice_bar import NoticeBar
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from assistant.ui.launch import AppServices
+
+log = logging.getLogger(__name__)
+
+NO_MODEL = "Load a model first: choose one in the bar above (or Open… a .gguf file)."
+BUSY = "Mosaic is still answering; wait for it or press Stop (Esc)."
+SAVE_FAILED = ("Could not save to the chat database ({reason}); the answer is still shown, but "
+               "free some disk space so it can be kept.")
+
+
+@dataclass
+class _Answer:
+    """The answer being streamed now."""
+
+    request_id: int
+    message_id: int
+    conversation_id: int
+    text: str = ""
+
+
+def turns_for_prompt(messages: list[StoredMessage]) -> tuple[ChatTurn, ...]:
+    """The history the model sees: every shown message except failed or empty answers."""
+    turns = []
+    for message in messages:
+        if message.role is Role.ASSISTANT and (message.status is MessageStatus.ERROR
+                                               or not message.text.strip()):
+            continue
+        turns.append(ChatTurn(message.role, message.text))
+    return tuple(turns)
+
+
+class ChatController(QObject):
+    """Connects the composer and transcript to the repository and the engine client."""
+
+    def __init__(self, services: AppServices, conversations: ConversationController,
+                 models: ModelController, view: MessageView, composer: Composer,
+                 notice_bar: NoticeBar, window: QWidget) -> None:
+        super().__init__(window)
+        self._repo = services.repository
+        self._settings = services.settings
+        self._engine = services.engine
+        self._conversations = conversations
+        self._models = models
+        self._view = view
+        self._composer = composer
+        self._notice = notice_bar
+        self._answer: _Answer | None = None
+        self._save_failed = False
+        composer.submitted.connect(self.send)
+        composer.stopRequested.connect(self.stop)
+        view.regenerateRequested.connect(self.regenerate)
+        view.editSubmitted.connect(self.edit_and_resend)
+        conversations.currentChanged.connect(self.show_conversation)
+        conversations.conversationDeleted.connect(self._conversation_deleted)
+        self._engine.generationStarted.connect(self._started)
+        self._engine.tokensArrived.connect(self._tokens)
+        self._engine.generationFinished.connect(self._finished)
+        self._engine.requestFailed.connect(self._failed)
+        view.set_placeholder("Load a model and say hello.")
+
+    @property
+    def is_generating(self) -> bool:
+        return self._answer is not None
+
+    # --- showing -------------------------------------------------------------------------
+
+    @Slot(object)
+    def show_conversation(self, conversation_id: int | None) -> None:
+        if conversation_id is None:
+            self._view.clear()
+        else:
+            self._view.set_messages(self._repo.messages(conversation_id))
+        self._composer.focus_input()
+
+    # --- sending -------------------------------------------------------------------------
+
+    @Slot(str)
+    def send(self, text: str) -> None:
+        """Commit the person's message, then ask for an answer. Nothing typed is lost."""
+        if not text.strip():
+            return
+        if self.is_generating:
+            self._notice.show_info(BUSY)
+            return
+        if not self._models.has_model:
+            self._notice.show_error(NO_MODEL)
+            return
+        try:
+            conversation_id = self._conversations.ensure_current()
+            message = self._repo.add_message(conversation_id, Role.USER, text)
+        except sqlite3.Error as exc:
+            self._notice.show_error(SAVE_FAILED.format(reason=exc))
+            return  # the text stays in the composer
+        self._composer.clear()
+        self._view.append_message(message)
+        self._conversations.refresh()
+        self._ask(conversation_id)
+
+    def _ask(self, conversation_id: int) -> None:
+        conversation = self._repo.conversation(conversation_id)
+        history = turns_for_prompt(self._repo.messages(conversation_id))
+        placeholder = self._repo.add_message(conversation_id, Role.ASSISTANT, "",
+                                             status=MessageStatus.STREAMING,
+                                             model=self._models.loaded_model_name())
+        self._view.append_message(placeholder)
+        request_id = self._engine.generate(
+            history, conversation.system_prompt if conversation else "",
+            self._settings.current.sampling)
+        self._answer = _Answer(request_id, placeholder.id, conversation_id)
+        self._save_failed = False
+        self._composer.set_generating(True)
+
+    @Slot()
+    def stop(self) -> None:
+        if self._answer is not None:
+            self._engine.cancel(self._answer.request_id)
+
+    @Slot(int)
+    def regenerate(self, message_id: int) -> None:
+        """Replace an answer (the last one) with a fresh one."""
+        message = self._repo.message(message_id)
+        if message is None or self.is_generating:
+            return
+        if not self._models.has_model:
+            self._notice.show_error(NO_MODEL)
+            return
+        self._repo.delete_messages_from(message_id)
+        self._view.remove_messages_from(message_id)
+        self._ask(message.conversation_id)
+
+    @Slot(int, str)
+    def edit_and_resend(self, message_id: int, text: str) -> None:
+        """Change an earlier message of the person's and answer again from there."""
+        message = self._repo.message(message_id)
+        if message is None or not text.strip():
+            return
+        if self.is_generating:
+            self._notice.show_info(BUSY)
+            self.show_conversation(message.conversation_id)
+            return
+        if not self._models.has_model:
+            self._notice.show_error(NO_MODEL)
+            self.show_conversation(message.conversation_id)
+            return
+        later = [m for m in self._repo.messages(message.conversation_id) if m.id > message_id]
+        if later:
+            self._repo.delete_messages_from(later[0].id)
+        self._repo.update_message_text(message_id, text)
+        self.show_conversation(message.conversation_id)
+        self._ask(message.conversation_id)
+
+    # --- streaming -----------------------------------------------------------------------
+
+    def _shown(self, answer: _Answer) -> bool:
+        return answer.conversation_id == self._conversations.current_id
+
+    @Slot(object)
+    def _started(self, started: GenerationStarted) -> None:
+        answer = self._answer
+        if answer is None or started.request_id != answer.request_id:
+            return
+        if started.dropped_turns and self._shown(answer):
+            noun = "message was" if started.dropped_turns == 1 else "messages were"
+            self._view.set_notice(
+                answer.message_id, f"{started.dropped_turns} earlier {noun} left out to fit "
+                                   "the model's context.")
+
+    @Slot(int, str)
+    def _tokens(self, request_id: int, text: str) -> None:
+        answer = self._answer
+        if answer is None or request_id != answer.request_id:
+            return
+        answer.text += text
+        self._save(self._repo.update_streaming_text, answer.message_id, answer.text)
+        if self._shown(answer):
+            self._view.append_text(answer.message_id, text)
+
+    @Slot(object)
+    def _finished(self, done: GenerationDone) -> None:
+        answer = self._answer
+        if answer is None or done.request_id != answer.request_id:
+            return
+        status = (MessageStatus.STOPPED if done.finish is FinishReason.STOPPED
+                  else MessageStatus.COMPLETE)
+        self._end(answer, status, done, None)
+        if done.finish is FinishReason.LENGTH and self._shown(answer):
+            self._view.set_notice(answer.message_id, "The answer reached its length limit "
+                                                     "(Max tokens in Settings, or the context).")
+
+    @Slot(object)
+    def _failed(self, error: EngineError) -> None:
+        answer = self._answer
+        if answer is None or error.request_id != answer.request_id:
+            return
+        self._end(answer, MessageStatus.ERROR, None, error.message)
+
+    def _end(self, answer: _Answer, status: MessageStatus, done: GenerationDone | None,
+             error: str | None) -> None:
+        self._answer = None
+        timings = done.timings if done is not None else None
+        self._save(self._repo.finish_message, answer.message_id, answer.text, status,
+                   timings, error)
+        if self._shown(answer):
+            self._view.set_message_state(answer.message_id, status, timings, error,
+                                         self._models.loaded_model_name())
+        self._composer.set_generating(False)
+        self._conversations.refresh()
+
+    def _save(self, write: object, *args: object) -> None:
+        try:
+            write(*args)  # type: ignore[operator]
+        except sqlite3.Error as exc:
+            if not self._save_failed:
+                self._save_failed = True
+                self._notice.show_error(SAVE_FAILED.format(reason=exc))
+
+    @Slot(int)
+    def _conversation_deleted(self, conversation_id: int) -> None:
+        if self._answer is not None and self._answer.conversation_id == conversation_id:
+            self.stop()
+
+    def finish_for_shutdown(self) -> None:
+        """The window is closing: keep the partial answer as stopped."""
+        answer = self._answer
+        if answer is None:
+            return
+        self._engine.cancel(answer.request_id)
+        self._answer = None
+        self._save(self._repo.finish_message, answer.message_id, answer.text,
+                   MessageStatus.STOPPED, None, None)

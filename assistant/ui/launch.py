@@ -1,0 +1,80 @@
+"""Builds the application and its main window from the on-disk state, and runs it."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication
+
+from assistant import APP_ID, APP_NAME, __version__
+from assistant.client.engine_client import EngineClient
+from assistant.core.settings import SettingsStore
+from assistant.paths import AppPaths, app_paths
+from assistant.resources import app_icon_path
+from assistant.storage.chat_repository import ChatRepository
+from assistant.storage.database import damaged_database_sentence, open_database
+from assistant.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AppServices:
+    """The long-lived owners the window's controllers share (all GUI-thread objects)."""
+
+    paths: AppPaths
+    repository: ChatRepository
+    settings: SettingsStore
+    engine: EngineClient
+    startup_notice: str | None = None  # e.g. the database was quarantined
+
+
+def create_application(argv: Sequence[str] | None = None) -> QApplication:
+    """The QApplication (created once), named so that desktops group its windows."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QGuiApplication.setApplicationName(APP_NAME)
+    QGuiApplication.setApplicationDisplayName(APP_NAME)
+    QGuiApplication.setApplicationVersion(__version__)
+    QGuiApplication.setDesktopFileName(APP_ID)
+    app = QApplication(list(argv if argv is not None else sys.argv))
+    icon = app_icon_path()
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+def create_services(backend: str = "llama", options: dict | None = None,
+                    paths: AppPaths | None = None) -> AppServices:
+    """Open the database (quarantining a damaged one) and settings; make the engine client."""
+    paths = (paths or app_paths()).ensure()
+    opened = open_database(paths.database)
+    notice = None
+    if opened.quarantined is not None:
+        notice = damaged_database_sentence(opened.quarantined)
+    return AppServices(paths, ChatRepository(opened.connection), SettingsStore(paths.settings_file),
+                       EngineClient(backend, options), notice)
+
+
+def create_main_window(start_engine: bool = True, backend: str = "llama",
+                       options: dict | None = None) -> MainWindow:
+    """The real main window over the real on-disk state; the engine starts after it shows."""
+    window = MainWindow(create_services(backend, options))
+    if start_engine:
+        QTimer.singleShot(0, window.start_engine)
+    return window
+
+
+def run_window() -> int:
+    """Open the window and run the event loop until it closes."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    app = create_application()
+    window = create_main_window()
+    window.show()
+    return app.exec()

@@ -1,0 +1,101 @@
+"""The main window: composes the widgets and hands them to the controllers. No logic here."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
+
+from assistant import APP_NAME
+from assistant.ui.chat_controller import ChatController
+from assistant.ui.composer import Composer
+from assistant.ui.conversation_controller import ConversationController
+from assistant.ui.conversation_sidebar import ConversationSidebar
+from assistant.ui.message_view import MessageView
+from assistant.ui.model_controller import ModelController
+from assistant.ui.model_panel import ModelPanel
+from assistant.ui.notice_bar import NoticeBar
+
+if TYPE_CHECKING:
+    from assistant.ui.launch import AppServices
+
+
+class MainWindow(QMainWindow):
+    """Sidebar of conversations on the left; model bar, transcript and composer on the right."""
+
+    def __init__(self, services: AppServices) -> None:
+        super().__init__()
+        self.services = services
+        self.setWindowTitle(APP_NAME)
+        self.setMinimumSize(720, 480)
+        self.resize(1100, 760)
+
+        self.sidebar = ConversationSidebar()
+        self.model_panel = ModelPanel()
+        self.notice_bar = NoticeBar()
+        self.message_view = MessageView()
+        self.composer = Composer()
+
+        chat_area = QWidget()
+        column = QVBoxLayout(chat_area)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.model_panel)
+        column.addWidget(self.notice_bar)
+        column.addWidget(self.message_view, 1)
+        column.addWidget(self.composer)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(chat_area)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([260, 840])
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+
+        self.models = ModelController(services, self.model_panel, self.notice_bar, self)
+        self.conversations = ConversationController(
+            services, self.sidebar, self.notice_bar, self)
+        self.chat = ChatController(services, self.conversations, self.models,
+                                   self.message_view, self.composer, self.notice_bar, self)
+        self._add_actions()
+        self.conversations.restore_last()
+        if services.startup_notice:
+            self.notice_bar.show_error(services.startup_notice)
+        self.composer.focus_input()
+
+    def _add_actions(self) -> None:
+        self.new_chat_action = self._action("New chat", QKeySequence.StandardKey.New,
+                                            self.conversations.new_conversation)
+        self.search_action = self._action("Search chats", QKeySequence.StandardKey.Find,
+                                          self.sidebar.focus_search)
+        self.open_model_action = self._action("Open model…", QKeySequence.StandardKey.Open,
+                                              self.models.open_model_file)
+        self.settings_action = self._action("Settings…", QKeySequence("Ctrl+,"),
+                                            self.models.edit_settings)
+        self.quit_action = self._action("Quit", QKeySequence.StandardKey.Quit, self.close)
+        menu = self.menuBar().addMenu("&File")
+        for action in (self.new_chat_action, self.search_action, self.open_model_action,
+                       self.settings_action, self.quit_action):
+            menu.addAction(action)
+
+    def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey,
+                slot: object) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(shortcut)
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def start_engine(self) -> None:
+        """Start the engine process (after the window is visible) and load the last model."""
+        self.services.engine.start()
+        self.models.restore_last_model()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt naming)
+        self.chat.finish_for_shutdown()
+        self.services.engine.shutdown()
+        super().closeEvent(event)

