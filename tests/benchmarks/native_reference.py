@@ -29,7 +29,8 @@ class NativeLlama:
 
         self.lib = lib
         lib.llama_backend_init()
-        lib.llama_log_set(lib.llama_log_callback(lambda *_: None), ctypes.c_void_p(0))
+        self._quiet = lib.llama_log_callback(lambda *_: None)  # kept alive: llama.cpp calls it
+        lib.llama_log_set(self._quiet, ctypes.c_void_p(0))
         model_params = lib.llama_model_default_params()
         model_params.n_gpu_layers = 0
         self.model = lib.llama_model_load_from_file(model_path.encode(), model_params)
