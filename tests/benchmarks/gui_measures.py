@@ -69,7 +69,8 @@ class StallProbe(QObject):
         self.loop.quit()
 
 
-def longest_stall_while_streaming(model_path: str, n_threads: int, tokens: int) -> tuple[float, int]:
+def longest_stall_while_streaming(model_path: str, n_threads: int,
+                                  tokens: int) -> tuple[float, int]:
     """(longest gap between 16 ms heartbeats in ms − 16, tokens streamed) in the real window."""
     window = create_main_window(start_engine=False)
     store = window.services.settings
@@ -108,5 +109,6 @@ def window_visible_seconds(runs: int = 4) -> list[float]:
         times.append(time.perf_counter() - started)
         child.wait(timeout=60)
         if "VISIBLE" not in line:
-            raise RuntimeError(f"the window did not open: {child.stderr.read() if child.stderr else ''}")
+            reason = child.stderr.read() if child.stderr else ""
+            raise RuntimeError(f"the window did not open: {reason}")
     return times
