@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
         self.services.engine.start()
         self.models.restore_last_model()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt naming)
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.chat.finish_for_shutdown()
         self.services.engine.shutdown()
         super().closeEvent(event)
