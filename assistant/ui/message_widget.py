@@ -1,0 +1,523 @@
+"""One message of the transcript: role, Markdown body with code blocks, status and actions."""
+
+from __future__ import annotations
+
+import math
+from typing import Protocol
+
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDesktopServices,
+    QGuiApplication,
+    QPalette,
+    QTextCursor,
+    QTextDocument,
+    QTextFrameFormat,
+    QTextOption,
+    QTextTable,
+)
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assistant.core.generation import Timings
+from assistant.core.messages import MessageStatus, Role
+from assistant.ui.code_block import COPIED_FEEDBACK_MS, CodeBlockWidget
+from assistant.ui.composer import GrowingTextEdit
+from assistant.ui.markdown_segments import Segment, SegmentStream
+
+INTERRUPTED_TEXT = "Interrupted — Mosaic closed before this answer was finished"
+STOPPED_TEXT = "Stopped"
+WRITING_TEXT = "Writing…"
+ERROR_FALLBACK = "This answer failed. Try again, or load the model again."
+
+_MARKDOWN = (
+    QTextDocument.MarkdownFeature.MarkdownDialectGitHub
+    | QTextDocument.MarkdownFeature.MarkdownNoHTML
+)
+_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+class MessageLike(Protocol):
+    """What a message needs to offer to be shown (storage's ``StoredMessage`` does)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def role(self) -> Role: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def status(self) -> MessageStatus: ...
+    @property
+    def model(self) -> str | None: ...
+    @property
+    def timings(self) -> Timings | None: ...
+    @property
+    def error(self) -> str | None: ...
+
+
+def is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def error_color(palette: QPalette) -> str:
+    return "#ff8a80" if is_dark(palette) else "#b3261e"
+
+
+def status_text(
+    status: MessageStatus, timings: Timings | None, error: str | None, model: str | None
+) -> str:
+    """The line under an assistant answer, e.g. "0.42 s to first token · 31.7 tokens/s"."""
+    if status is MessageStatus.STREAMING:
+        return WRITING_TEXT
+    if status is MessageStatus.STOPPED:
+        return STOPPED_TEXT
+    if status is MessageStatus.INTERRUPTED:
+        return INTERRUPTED_TEXT
+    if status is MessageStatus.ERROR:
+        return error or ERROR_FALLBACK
+    parts: list[str] = []
+    if timings is not None:
+        if timings.time_to_first_token_s > 0:
+            parts.append(f"{timings.time_to_first_token_s:.2f} s to first token")
+        if timings.tokens_per_second > 0:
+            parts.append(f"{timings.tokens_per_second:.1f} tokens/s")
+    if model:
+        parts.append(model)
+    return " · ".join(parts)
+
+
+def _open_link(url: QUrl) -> None:
+    """Open web and mail links in the person's own apps; ignore anything else."""
+    if url.scheme().lower() in _LINK_SCHEMES:
+        QDesktopServices.openUrl(url)
+
+
+class ProseView(QTextBrowser):
+    """Read-only rich text whose height always fits its text (no inner scroll bars)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("prose")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setOpenLinks(False)
+        self.anchorClicked.connect(_open_link)
+        self.viewport().setAutoFillBackground(False)
+        self.document().setDocumentMargin(0)
+        self._fitted = -1
+        self.source = ""  # the Markdown (or plain text) this view shows
+        self.document().documentLayout().documentSizeChanged.connect(self._fit_height)
+        self._fit_height()
+
+    def set_markdown(self, text: str) -> None:
+        self.source = text
+        document = self.document()
+        document.setMarkdown(text, _MARKDOWN)
+        _space_out(document, self.palette())
+        self._fit_height()
+
+    def set_plain(self, text: str) -> None:
+        self.source = text
+        self.document().setPlainText(text)
+        self._fit_height()
+
+    def loadResource(self, kind: int, name: QUrl) -> object:
+        """Never fetch images or other resources named by a message (they are untrusted)."""
+        del kind, name
+        return None
+
+    def _fit_height(self) -> None:
+        height = math.ceil(self.document().size().height()) + 2 * self.frameWidth()
+        if height != self._fitted:
+            self._fitted = height
+            self.setFixedHeight(height)
+
+
+def _space_out(document: QTextDocument, palette: QPalette) -> None:
+    """Give headings and tables room to breathe (Qt's Markdown import packs them tight)."""
+    block = document.begin()
+    while block.isValid():
+        fmt = block.blockFormat()
+        if fmt.headingLevel() > 0:
+            fmt.setTopMargin(0 if block == document.begin() else 12)
+            fmt.setBottomMargin(6)
+            QTextCursor(block).setBlockFormat(fmt)
+        block = block.next()
+    for frame in document.rootFrame().childFrames():
+        if isinstance(frame, QTextTable):
+            table = frame.format()
+            table.setTopMargin(8)
+            table.setBottomMargin(8)
+            table.setCellPadding(5)
+            table.setCellSpacing(0)
+            table.setBorder(1)
+            table.setBorderStyle(QTextFrameFormat.BorderStyle.BorderStyle_Solid)
+            table.setBorderBrush(palette.color(QPalette.ColorRole.Mid))
+            table.setBorderCollapse(True)
+            frame.setFormat(table)
+            header = palette.color(QPalette.ColorRole.AlternateBase)
+            for column in range(frame.columns()):
+                cell = frame.cellAt(0, column)
+                cell_format = cell.format().toTableCellFormat()
+                cell_format.setBackground(header)
+                cell.setFormat(cell_format)
+
+
+def _tool_button(text: str, accessible: str, tooltip: str) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    button.setAutoRaise(True)
+    button.setAccessibleName(accessible)
+    button.setToolTip(tooltip)
+    button.setCursor(Qt.CursorShape.PointingHandCursor)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    return button
+
+
+def _scaled_font(widget: QWidget, factor: float, *, italic: bool = False, bold: bool = False):
+    font = widget.font()
+    font.setPointSizeF(font.pointSizeF() * factor)
+    font.setItalic(italic)
+    font.setBold(bold)
+    widget.setFont(font)
+
+
+class MessageWidget(QFrame):
+    """One message. Assistant answers stream in through :meth:`append_text`."""
+
+    editSubmitted = Signal(int, str)
+    regenerateRequested = Signal(int)
+
+    def __init__(self, message: MessageLike, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._id = message.id
+        self._role = Role(message.role)
+        self._status = MessageStatus(message.status)
+        self._timings = message.timings
+        self._error = message.error
+        self._model = message.model
+        self._regenerate_wanted = False
+        self._actions_enabled = True
+        self._stream = SegmentStream()
+        self._segment_widgets: list[QWidget] = []
+        user = self._role is Role.USER
+        self.setObjectName("userMessage" if user else "assistantMessage")
+        self.setAccessibleName("Your message" if user else "Assistant's answer")
+
+        self._role_label = QLabel("You" if user else "Assistant")
+        self._role_label.setObjectName("roleLabel")
+        _scaled_font(self._role_label, 0.95, bold=True)
+        self._notice = QLabel()
+        self._notice.setObjectName("notice")
+        self._notice.setWordWrap(True)
+        _scaled_font(self._notice, 0.9, italic=True)
+        self._notice.hide()
+
+        self._body = QWidget()
+        self._body.setObjectName("messageBody")
+        self._body_layout = QVBoxLayout(self._body)
+        self._body_layout.setContentsMargins(0, 0, 0, 0)
+        self._body_layout.setSpacing(8)
+
+        self._editor = self._build_editor()
+        self._editor.hide()
+
+        self._status_label = QLabel()
+        self._status_label.setObjectName("statusLine")
+        self._status_label.setWordWrap(True)
+        self._status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        _scaled_font(self._status_label, 0.85)
+        self._copy = _tool_button("Copy", "Copy message", "Copy the whole message")
+        self._copy.clicked.connect(self.copy_to_clipboard)
+        self._copied_timer = QTimer(self)
+        self._copied_timer.setSingleShot(True)
+        self._copied_timer.setInterval(COPIED_FEEDBACK_MS)
+        self._copied_timer.timeout.connect(lambda: self._copy.setText("Copy"))
+        self._edit = _tool_button("Edit", "Edit message", "Edit this message and send it again")
+        self._edit.clicked.connect(self.start_edit)
+        self._edit.setVisible(user)
+        self._regenerate = _tool_button(
+            "Regenerate", "Regenerate answer", "Write this answer again"
+        )
+        self._regenerate.clicked.connect(lambda: self.regenerateRequested.emit(self._id))
+        self._regenerate.hide()
+        for button in (self._copy, self._edit, self._regenerate):
+            _scaled_font(button, 0.85)
+
+        header = QHBoxLayout()
+        header.setContentsMargins(0, 0, 0, 0)
+        header.setSpacing(2)
+        header.addWidget(self._role_label, 1)
+        footer = QHBoxLayout()
+        footer.setContentsMargins(0, 0, 0, 0)
+        footer.setSpacing(2)
+        footer.addWidget(self._status_label, 1)
+        # The person's messages carry their actions in the header, answers in the footer.
+        actions = header if user else footer
+        actions.addWidget(self._copy)
+        actions.addWidget(self._edit)
+        actions.addWidget(self._regenerate)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 8 if user else 10, 14, 10 if user else 6)
+        layout.setSpacing(6)
+        layout.addLayout(header)
+        layout.addWidget(self._notice)
+        layout.addWidget(self._body)
+        layout.addWidget(self._editor)
+        if user:
+            self._status_label.hide()
+        else:
+            layout.addLayout(footer)
+
+        self.set_text(message.text)
+        self._update_footer()
+
+    # -- read access -----------------------------------------------------------------------
+
+    @property
+    def message_id(self) -> int:
+        return self._id
+
+    @property
+    def role(self) -> Role:
+        return self._role
+
+    @property
+    def status(self) -> MessageStatus:
+        return self._status
+
+    def text(self) -> str:
+        return self._stream.text
+
+    def status_line(self) -> str:
+        return self._status_label.text()
+
+    def notice(self) -> str | None:
+        return None if self._notice.isHidden() else self._notice.text()
+
+    def segment_widgets(self) -> list[QWidget]:
+        """The body's widgets in order: :class:`ProseView` and :class:`CodeBlockWidget`."""
+        return list(self._segment_widgets)
+
+    def is_editing(self) -> bool:
+        return not self._editor.isHidden()
+
+    def regenerate_shown(self) -> bool:
+        return not self._regenerate.isHidden()
+
+    @property
+    def copy_button(self) -> QToolButton:
+        return self._copy
+
+    @property
+    def edit_button(self) -> QToolButton:
+        return self._edit
+
+    @property
+    def regenerate_button(self) -> QToolButton:
+        return self._regenerate
+
+    @property
+    def editor(self) -> GrowingTextEdit:
+        return self._edit_box
+
+    # -- changes ---------------------------------------------------------------------------
+
+    def set_text(self, text: str) -> None:
+        """Replace the whole body."""
+        for widget in self._segment_widgets:
+            widget.setParent(None)
+            widget.deleteLater()
+        self._segment_widgets = []
+        self._stream = SegmentStream()
+        self.append_text(text)
+
+    def append_text(self, chunk: str) -> None:
+        """Add streamed text; only the last segment's widget (and any new ones) change."""
+        if self._role is Role.USER:
+            # The person's own words are shown exactly as typed, not as Markdown.
+            self._stream.append(chunk)
+            self._render_plain()
+            self._sync_body_visible()
+            return
+        first = self._stream.append(chunk)
+        for index, segment in enumerate(self._stream.segments_from(first), start=first):
+            self._render_segment(index, segment)
+        while len(self._segment_widgets) > len(self._stream):
+            widget = self._segment_widgets.pop()
+            widget.setParent(None)
+            widget.deleteLater()
+        self._sync_body_visible()
+
+    def set_state(
+        self,
+        status: MessageStatus,
+        timings: Timings | None = None,
+        error: str | None = None,
+        model: str | None = None,
+    ) -> None:
+        """Set the status line; ``None`` keeps the timings or model already known."""
+        self._status = MessageStatus(status)
+        if timings is not None:
+            self._timings = timings
+        if model is not None:
+            self._model = model
+        self._error = error
+        self._update_footer()
+
+    def set_notice(self, text: str | None) -> None:
+        """A small italic note above the answer, or none."""
+        self._notice.setText(text or "")
+        self._notice.setVisible(bool(text))
+
+    def set_regenerate_visible(self, visible: bool) -> None:
+        self._regenerate_wanted = visible
+        self._update_footer()
+
+    def set_actions_enabled(self, enabled: bool) -> None:
+        """Allow or forbid Edit and Regenerate (e.g. while another answer streams)."""
+        self._actions_enabled = enabled
+        self._edit.setEnabled(enabled)
+        self._regenerate.setEnabled(enabled)
+        if not enabled and self.is_editing():
+            self.cancel_edit()
+
+    def copy_to_clipboard(self) -> None:
+        QGuiApplication.clipboard().setText(self.text())
+        self._copy.setText("Copied")
+        self._copied_timer.start()
+
+    def start_edit(self) -> None:
+        """Show the message in an inline editor (user messages only)."""
+        if self._role is not Role.USER or not self._actions_enabled:
+            return
+        self._edit_box.setPlainText(self.text())
+        self._edit_box.moveCursor(self._edit_box.textCursor().MoveOperation.End)
+        self._editor.show()
+        self._update_footer()
+        self._edit_box.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def cancel_edit(self) -> None:
+        self._editor.hide()
+        self._update_footer()
+
+    def save_edit(self) -> None:
+        """Emit ``editSubmitted`` with the edited text (an empty edit is not sent)."""
+        new_text = self._edit_box.toPlainText().strip()
+        if not new_text:
+            self._edit_hint.show()
+            return
+        self._editor.hide()
+        self.set_text(new_text)
+        self._update_footer()
+        self.editSubmitted.emit(self._id, new_text)
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _build_editor(self) -> QWidget:
+        editor = QWidget()
+        editor.setObjectName("messageEditor")
+        self._edit_box = GrowingTextEdit(enter_submits=False, min_lines=2, max_lines=14)
+        self._edit_box.setAccessibleName("Edit message")
+        self._edit_box.setToolTip("Ctrl+Enter saves and sends again; Esc cancels")
+        self._edit_box.submitRequested.connect(self.save_edit)
+        self._edit_box.escapePressed.connect(self.cancel_edit)
+        self._edit_box.textChanged.connect(lambda: self._edit_hint.hide())
+        self._edit_hint = QLabel("Type a message first.")
+        self._edit_hint.hide()
+        save = QPushButton("Save && resend")
+        save.setAccessibleName("Save and resend")
+        save.setToolTip("Save the edit and answer it again (Ctrl+Enter)")
+        save.clicked.connect(self.save_edit)
+        cancel = QPushButton("Cancel")
+        cancel.setAccessibleName("Cancel editing")
+        cancel.setToolTip("Keep the message as it was (Esc)")
+        cancel.clicked.connect(self.cancel_edit)
+        self._save_button, self._cancel_button = save, cancel
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addWidget(self._edit_hint, 1)
+        buttons.addStretch(0)
+        buttons.addWidget(cancel)
+        buttons.addWidget(save)
+        layout = QVBoxLayout(editor)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self._edit_box)
+        layout.addLayout(buttons)
+        return editor
+
+    def _render_plain(self) -> None:
+        if not self._segment_widgets:
+            view = ProseView()
+            self._body_layout.addWidget(view)
+            self._segment_widgets.append(view)
+        view = self._segment_widgets[0]
+        assert isinstance(view, ProseView)
+        view.set_plain(self._stream.text)
+
+    def _render_segment(self, index: int, segment: Segment) -> None:
+        widget = self._segment_widgets[index] if index < len(self._segment_widgets) else None
+        if segment.kind == "code":
+            if not isinstance(widget, CodeBlockWidget):
+                widget = self._replace_widget(index, widget, CodeBlockWidget())
+            widget.set_language(segment.language)
+            widget.set_code(segment.text)
+        else:
+            if not isinstance(widget, ProseView):
+                widget = self._replace_widget(index, widget, ProseView())
+            if widget.source != segment.text:
+                widget.set_markdown(segment.text)
+
+    def _replace_widget(self, index: int, old: QWidget | None, new: QWidget) -> QWidget:
+        if old is None:
+            self._body_layout.addWidget(new)
+            self._segment_widgets.append(new)
+        else:
+            self._body_layout.replaceWidget(old, new)
+            self._segment_widgets[index] = new
+            old.setParent(None)
+            old.deleteLater()
+        return new
+
+    def _sync_body_visible(self) -> None:
+        visible = not self.is_editing() and bool(self._segment_widgets)
+        if self._body.isHidden() == visible:
+            self._body.setVisible(visible)
+
+    def _update_footer(self) -> None:
+        assistant = self._role is Role.ASSISTANT
+        text = status_text(self._status, self._timings, self._error, self._model)
+        self._status_label.setText(text if assistant else "")
+        self._status_label.setProperty("error", assistant and self._status is MessageStatus.ERROR)
+        color = (
+            error_color(self.palette())
+            if self._status_label.property("error")
+            else self.palette().color(QPalette.ColorRole.PlaceholderText).name(
+                QColor.NameFormat.HexArgb
+            )
+        )
+        self._status_label.setStyleSheet(f"color: {color};")
+        editing = self.is_editing()
+        self._sync_body_visible()
+        self._copy.setVisible(not editing)
+        self._edit.setVisible(self._role is Role.USER and not editing)
+        self._regenerate.setVisible(
+            assistant and self._regenerate_wanted and self._status is not MessageStatus.STREAMING
+        )
