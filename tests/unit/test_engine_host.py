@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from multiprocessing.connection import wait
 from pathlib import Path
 
 import pytest
@@ -184,7 +185,9 @@ def test_shutdown_ends_the_thread(tmp_path: Path) -> None:
     process = EngineProcess()
     process.start_in_thread("fake")
     assert isinstance(process.recv(), EngineReady)
+    assert not wait([process.sentinel], timeout=0)
     process.send(Shutdown())
+    assert wait([process.sentinel], timeout=5)  # the sentinel reports the end
     with pytest.raises(EngineDied):
         process.recv()
     process.stop()
