@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFontDatabase, QGuiApplication, QTextCursor, QTextOption
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QTextCursor, QTextOption, QWheelEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -58,6 +58,14 @@ class _CodeView(QPlainTextEdit):
         if height != self._fitted_height:
             self._fitted_height = height
             self.setFixedHeight(height)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        """Scroll sideways here; leave vertical scrolling (and zoom) to the transcript."""
+        delta = event.angleDelta()
+        if abs(delta.x()) > abs(delta.y()) and not event.modifiers():
+            super().wheelEvent(event)
+        else:
+            event.ignore()
 
     def set_code(self, old: str, new: str) -> None:
         if new.startswith(old) and old:

@@ -102,6 +102,7 @@ class Composer(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("composer")
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self._generating = False
 
         self._input = GrowingTextEdit(enter_submits=True, min_lines=1, max_lines=8)

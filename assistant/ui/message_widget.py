@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import math
 from typing import Protocol
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import (
-    QColor,
-    QDesktopServices,
-    QGuiApplication,
-    QPalette,
-    QTextCursor,
-    QTextDocument,
-    QTextFrameFormat,
-    QTextOption,
-    QTextTable,
-)
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSizePolicy,
-    QTextBrowser,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -34,17 +21,12 @@ from assistant.core.messages import MessageStatus, Role
 from assistant.ui.code_block import COPIED_FEEDBACK_MS, CodeBlockWidget
 from assistant.ui.composer import GrowingTextEdit
 from assistant.ui.markdown_segments import Segment, SegmentStream
+from assistant.ui.prose_view import ProseView
 
 INTERRUPTED_TEXT = "Interrupted — Mosaic closed before this answer was finished"
 STOPPED_TEXT = "Stopped"
 WRITING_TEXT = "Writing…"
 ERROR_FALLBACK = "This answer failed. Try again, or load the model again."
-
-_MARKDOWN = (
-    QTextDocument.MarkdownFeature.MarkdownDialectGitHub
-    | QTextDocument.MarkdownFeature.MarkdownNoHTML
-)
-_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
 class MessageLike(Protocol):
@@ -97,87 +79,6 @@ def status_text(
     return " · ".join(parts)
 
 
-def _open_link(url: QUrl) -> None:
-    """Open web and mail links in the person's own apps; ignore anything else."""
-    if url.scheme().lower() in _LINK_SCHEMES:
-        QDesktopServices.openUrl(url)
-
-
-class ProseView(QTextBrowser):
-    """Read-only rich text whose height always fits its text (no inner scroll bars)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("prose")
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-        self.setOpenLinks(False)
-        self.anchorClicked.connect(_open_link)
-        self.viewport().setAutoFillBackground(False)
-        self.document().setDocumentMargin(0)
-        self._fitted = -1
-        self.source = ""  # the Markdown (or plain text) this view shows
-        self.document().documentLayout().documentSizeChanged.connect(self._fit_height)
-        self._fit_height()
-
-    def set_markdown(self, text: str) -> None:
-        self.source = text
-        document = self.document()
-        document.setMarkdown(text, _MARKDOWN)
-        _space_out(document, self.palette())
-        self._fit_height()
-
-    def set_plain(self, text: str) -> None:
-        self.source = text
-        self.document().setPlainText(text)
-        self._fit_height()
-
-    def loadResource(self, kind: int, name: QUrl) -> object:
-        """Never fetch images or other resources named by a message (they are untrusted)."""
-        del kind, name
-        return None
-
-    def _fit_height(self) -> None:
-        height = math.ceil(self.document().size().height()) + 2 * self.frameWidth()
-        if height != self._fitted:
-            self._fitted = height
-            self.setFixedHeight(height)
-
-
-def _space_out(document: QTextDocument, palette: QPalette) -> None:
-    """Give headings and tables room to breathe (Qt's Markdown import packs them tight)."""
-    block = document.begin()
-    while block.isValid():
-        fmt = block.blockFormat()
-        if fmt.headingLevel() > 0:
-            fmt.setTopMargin(0 if block == document.begin() else 12)
-            fmt.setBottomMargin(6)
-            QTextCursor(block).setBlockFormat(fmt)
-        block = block.next()
-    for frame in document.rootFrame().childFrames():
-        if isinstance(frame, QTextTable):
-            table = frame.format()
-            table.setTopMargin(8)
-            table.setBottomMargin(8)
-            table.setCellPadding(5)
-            table.setCellSpacing(0)
-            table.setBorder(1)
-            table.setBorderStyle(QTextFrameFormat.BorderStyle.BorderStyle_Solid)
-            table.setBorderBrush(palette.color(QPalette.ColorRole.Mid))
-            table.setBorderCollapse(True)
-            frame.setFormat(table)
-            header = palette.color(QPalette.ColorRole.AlternateBase)
-            for column in range(frame.columns()):
-                cell = frame.cellAt(0, column)
-                cell_format = cell.format().toTableCellFormat()
-                cell_format.setBackground(header)
-                cell.setFormat(cell_format)
-
-
 def _tool_button(text: str, accessible: str, tooltip: str) -> QToolButton:
     button = QToolButton()
     button.setText(text)
@@ -189,7 +90,9 @@ def _tool_button(text: str, accessible: str, tooltip: str) -> QToolButton:
     return button
 
 
-def _scaled_font(widget: QWidget, factor: float, *, italic: bool = False, bold: bool = False):
+def _scaled_font(
+    widget: QWidget, factor: float, *, italic: bool = False, bold: bool = False
+) -> None:
     font = widget.font()
     font.setPointSizeF(font.pointSizeF() * factor)
     font.setItalic(italic)
@@ -482,7 +385,7 @@ class MessageWidget(QFrame):
         else:
             if not isinstance(widget, ProseView):
                 widget = self._replace_widget(index, widget, ProseView())
-            if widget.source != segment.text:
+            if widget.shown_text != segment.text:
                 widget.set_markdown(segment.text)
 
     def _replace_widget(self, index: int, old: QWidget | None, new: QWidget) -> QWidget:

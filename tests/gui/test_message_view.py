@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QFontInfo, QGuiApplication, QTextTable
+from PySide6.QtCore import QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QFontInfo, QGuiApplication, QTextTable, QWheelEvent
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -20,12 +20,8 @@ from assistant.core.messages import MessageStatus, Role
 from assistant.ui.code_block import CodeBlockWidget
 from assistant.ui.markdown_segments import split_segments
 from assistant.ui.message_view import DEFAULT_PLACEHOLDER, MessageView
-from assistant.ui.message_widget import (
-    INTERRUPTED_TEXT,
-    MessageWidget,
-    ProseView,
-    error_color,
-)
+from assistant.ui.message_widget import INTERRUPTED_TEXT, MessageWidget, error_color
+from assistant.ui.prose_view import ProseView
 
 pytestmark = [
     pytest.mark.gui,
@@ -407,11 +403,23 @@ def test_streamed_answer_renders_like_the_whole_text(qtbot: QtBot, view: Message
             assert shown.view.toPlainText() == segment.text
         else:
             assert isinstance(shown, ProseView)
-            assert shown.source == segment.text
+            assert shown.shown_text == segment.text
     assert code_blocks(widget)[0] is first_code, "earlier segment widgets are reused"
     whole = MessageWidget(answer(2, STREAMED))
     assert [p.toPlainText() for p in proses(whole)] == [p.toPlainText() for p in proses(widget)]
     whole.deleteLater()
+
+
+def test_answer_that_starts_with_a_fence_turns_prose_into_code(view: MessageView) -> None:
+    view.append_message(answer(1, "", MessageStatus.STREAMING))
+    text = "```py\nx = 1\n```\nafter"
+    for char in text:
+        view.append_text(1, char)
+    widget = view.message_widget(1)
+    kinds = [type(w).__name__ for w in widget.segment_widgets()]
+    assert kinds == ["CodeBlockWidget", "ProseView"]
+    assert code_blocks(widget)[0].code() == "x = 1"
+    assert proses(widget)[0].toPlainText() == "after"
 
 
 def test_appending_leaves_earlier_segments_untouched(
@@ -556,3 +564,33 @@ def test_screenshot_of_a_realistic_conversation(qtbot: QtBot) -> None:
     image = view.grab()
     assert image.save(str(path))
     assert (image.width(), image.height()) == (900, 700)
+
+
+def test_mouse_wheel_over_text_and_code_is_left_to_the_transcript(
+    qtbot: QtBot, view: MessageView
+) -> None:
+    """Inner views cannot scroll vertically, so they leave wheel events to the transcript
+    (a real, spontaneous wheel event then travels up to the scroll area)."""
+    view.set_messages([answer(i, ANSWER) for i in range(1, 6)])
+    settle(qtbot)
+    widget = view.message_widget(1)
+    targets = [proses(widget)[0].viewport(), code_blocks(widget)[0].view.viewport()]
+    for target in targets:
+        position = QPointF(target.width() / 2, 5)
+        event = QWheelEvent(
+            position, target.mapToGlobal(position), QPoint(0, 0), QPoint(0, -120),
+            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase, False,
+        )
+        QApplication.sendEvent(target, event)
+        assert not event.isAccepted(), f"{type(target.parent()).__name__} kept the wheel"
+    bar = view.verticalScrollBar()
+    bar.setValue(0)
+    position = QPointF(10, 10)
+    event = QWheelEvent(
+        position, view.viewport().mapToGlobal(position), QPoint(0, 0), QPoint(0, -120),
+        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase, False,
+    )
+    QApplication.sendEvent(view.viewport(), event)
+    assert bar.value() > 0

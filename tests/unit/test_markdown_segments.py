@@ -160,16 +160,23 @@ def _assert_stable(text: str) -> None:
     stream = SegmentStream()
     for end in range(1, len(text) + 1):
         partial = split_segments(text[:end])
-        assert partial[:-1] == full[: len(partial) - 1], repr(text[:end])
+        assert partial[:-1] == full[: max(len(partial) - 1, 0)], repr(text[:end])
+        before = stream.segments
         first_changed = stream.append(text[end - 1])
         assert stream.segments == partial, repr(text[:end])
-        assert first_changed <= max(len(partial) - 1, 0)
+        # The widgets of segments before first_changed can be left as they are.
+        assert first_changed <= len(before)
+        assert partial[:first_changed] == before[:first_changed]
     assert stream.segments == full
     assert stream.text == text
 
 
 def test_every_prefix_of_the_sample_is_stable() -> None:
     _assert_stable(SAMPLE)
+
+
+def test_blank_start_then_prose_then_code() -> None:
+    _assert_stable(" `\r\n```\n")
 
 
 def test_every_prefix_of_long_prose_is_stable() -> None:
@@ -192,7 +199,7 @@ _PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, database=None)
 @given(st.lists(_PIECES, max_size=25))
 def test_random_markdown_is_prefix_stable(pieces: list[str]) -> None:
     _assert_stable("".join(pieces))
