@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
@@ -43,6 +43,7 @@ class _Answer:
     message_id: int
     conversation_id: int
     text: str = ""
+    notices: list[str] = field(default_factory=list)
 
 
 def turns_for_prompt(messages: list[StoredMessage]) -> tuple[ChatTurn, ...]:
@@ -186,11 +187,10 @@ class ChatController(QObject):
         answer = self._answer
         if answer is None or started.request_id != answer.request_id:
             return
-        if started.dropped_turns and self._shown(answer):
+        if started.dropped_turns:
             noun = "message was" if started.dropped_turns == 1 else "messages were"
-            self._view.set_notice(
-                answer.message_id, f"{started.dropped_turns} earlier {noun} left out to fit "
-                                   "the model's context.")
+            self._add_notice(answer, f"{started.dropped_turns} earlier {noun} left out to fit "
+                                     "the model's context.")
 
     @Slot(int, str)
     def _tokens(self, request_id: int, text: str) -> None:
@@ -209,10 +209,15 @@ class ChatController(QObject):
             return
         status = (MessageStatus.STOPPED if done.finish is FinishReason.STOPPED
                   else MessageStatus.COMPLETE)
+        if done.finish is FinishReason.LENGTH:
+            self._add_notice(answer, "The answer reached its length limit (Max tokens in "
+                                     "Settings, or the context).")
         self._end(answer, status, done, None)
-        if done.finish is FinishReason.LENGTH and self._shown(answer):
-            self._view.set_notice(answer.message_id, "The answer reached its length limit "
-                                                     "(Max tokens in Settings, or the context).")
+
+    def _add_notice(self, answer: _Answer, text: str) -> None:
+        answer.notices.append(text)
+        if self._shown(answer):
+            self._view.set_notice(answer.message_id, " ".join(answer.notices))
 
     @Slot(object)
     def _failed(self, error: EngineError) -> None:

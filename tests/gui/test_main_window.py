@@ -33,8 +33,8 @@ def configure(window: MainWindow, max_tokens: int = 24, n_ctx: int = 1024) -> No
 def open_window(qtbot: QtBot, **kwargs: object) -> MainWindow:
     window = create_main_window(start_engine=False, **kwargs)  # type: ignore[arg-type]
     qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+    with qtbot.waitExposed(window):
+        window.show()
     return window
 
 
@@ -152,7 +152,9 @@ def test_conversations_switch_search_and_survive_a_restart(
         qtbot: QtBot, chat_window: MainWindow, model_in_folder: Path) -> None:
     type_and_send(qtbot, chat_window, "Tell me about lighthouses.")
     first_id = chat_window.conversations.current_id
-    qtbot.keyClick(chat_window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    with qtbot.waitActive(chat_window):
+        chat_window.activateWindow()
+    qtbot.keyClick(chat_window.composer.input, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     second_id = chat_window.conversations.current_id
     assert second_id != first_id
     type_and_send(qtbot, chat_window, "Tell me about volcanoes.")
