@@ -1,0 +1,370 @@
+"""The compact model bar above the chat: pick a local GGUF file, see what it is, load it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QPalette, QResizeEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assistant.ui.notice_bar import error_color, is_dark
+
+_LOADED_LIGHT = "#1e8e3e"
+_LOADED_DARK = "#81c995"
+
+
+class ModelInfoLike(Protocol):
+    """What the panel reads from a GGUF header description (``GGUFInfo``)."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def parameter_count(self) -> int: ...
+    @property
+    def chat_template(self) -> str | None: ...
+    def summary(self) -> str: ...
+
+
+def _key(path: str | Path) -> str:
+    return str(Path(path))
+
+
+def display_path(path: str | Path) -> str:
+    """``path`` with the home folder shown as ``~``."""
+    p = Path(path)
+    try:
+        return str(Path("~") / p.relative_to(Path.home()))
+    except ValueError:
+        return str(p)
+
+
+def format_parameters(count: int) -> str:
+    """"270M parameters", "7.2B parameters"."""
+    if count >= 1_000_000_000:
+        return f"{count / 1e9:.1f}B parameters"
+    if count >= 1_000_000:
+        return f"{count / 1e6:.0f}M parameters"
+    return f"{count:,} parameters"
+
+
+class _ElidedLabel(QLabel):
+    """A one-line plain-text label that elides to its width; the full text is its tooltip."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self._extra_tip = ""
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def set_full_text(self, text: str, tooltip: str = "") -> None:
+        self._full = text
+        self._extra_tip = tooltip
+        self.setAccessibleName(text)
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def _elide(self) -> None:
+        width = self.contentsRect().width()
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, width)
+        super().setText(shown)
+        tips = [self._full] if shown != self._full else []
+        self.setToolTip("\n".join([*tips, self._extra_tip] if self._extra_tip else tips))
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(self.fontMetrics().horizontalAdvance(self._full) + 4, hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+
+class ModelPanel(QWidget):
+    """Emits what the person picks; the main window inspects, loads, and reports back.
+
+    ``modelSelected`` is emitted whenever the selected model changes (by the person, by
+    ``set_available_models`` or by "Open…"), so the window can inspect it in the background
+    and answer with ``show_model_info`` or ``show_model_error``.
+    """
+
+    modelSelected = Signal(str)
+    fileChosen = Signal(str)
+    loadRequested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._folder: str | None = None
+        self._selected: str | None = None
+        self._rebuilding = False
+        self._loading = False
+        self._infos: dict[str, ModelInfoLike] = {}
+        self._errors: dict[str, str] = {}
+
+        self.combo = QComboBox(self)
+        self.combo.setAccessibleName("Model")
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setMinimumContentsLength(16)
+        self.combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.combo.currentIndexChanged.connect(self._on_index_changed)
+
+        self.open_button = QPushButton("Open…", self)
+        self.open_button.setToolTip("Choose a .gguf model file anywhere on this computer")
+        self.open_button.clicked.connect(self._open_file)
+        self.load_button = QPushButton("Load", self)
+        self.load_button.setToolTip("Load the selected model")
+        self.load_button.clicked.connect(self._request_load)
+
+        # What the selected model is (one line), or why it cannot be used (wrapped).
+        self._details = _ElidedLabel(self)
+        self._details.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self._details.setMinimumWidth(60)
+        self._note = QLabel(self)
+        self._note.setWordWrap(True)
+        self._note.setTextFormat(Qt.TextFormat.PlainText)
+        self._note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+
+        self._dot = QLabel("●", self)
+        self._dot.setAccessibleName("Model loaded")
+        self._status = _ElidedLabel(self)
+        self._status.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self._status.setMinimumWidth(80)
+        self._status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.progress_bar = QProgressBar(self)
+        self.progress_bar.setAccessibleName("Loading progress")
+        self.progress_bar.setFixedWidth(140)
+        self.progress_bar.setMaximumHeight(self.fontMetrics().height() + 6)
+
+        top = QHBoxLayout()
+        top.setSpacing(6)
+        top.addWidget(self.combo, 1)
+        top.addWidget(self.open_button)
+        top.addWidget(self.load_button)
+        bottom = QHBoxLayout()
+        bottom.setSpacing(6)
+        bottom.addWidget(self._details, 1, Qt.AlignmentFlag.AlignTop)
+        bottom.addWidget(self._note, 1, Qt.AlignmentFlag.AlignTop)
+        bottom.addSpacing(6)
+        bottom.addWidget(self._dot, 0, Qt.AlignmentFlag.AlignTop)
+        bottom.addWidget(self._status, 0, Qt.AlignmentFlag.AlignTop)
+        bottom.addWidget(self.progress_bar, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.setSpacing(4)
+        layout.addLayout(top)
+        layout.addLayout(bottom)
+
+        self.set_unloaded()
+        self._refresh()
+
+    # -- choosing -----------------------------------------------------------------------
+
+    def set_models_folder(self, path: str | Path) -> None:
+        """The folder Mosaic looks in, named in the empty state."""
+        self._folder = display_path(path)
+        self._refresh()
+
+    def set_available_models(self, paths: Sequence[str | Path], current: str | None) -> None:
+        """List ``paths`` (plus ``current`` when it lies elsewhere) and select ``current``."""
+        keys = list(dict.fromkeys(_key(p) for p in paths))
+        if current is not None and _key(current) not in keys:
+            keys.insert(0, _key(current))
+        self._rebuilding = True
+        try:
+            self.combo.clear()
+            for key in keys:
+                self._add_item(key)
+            wanted = keys.index(_key(current)) if current is not None else 0
+            self.combo.setCurrentIndex(wanted if keys else -1)
+        finally:
+            self._rebuilding = False
+        self._on_index_changed()
+
+    def current_path(self) -> str | None:
+        return self._selected
+
+    def choose_file(self) -> str | None:
+        """Ask for a GGUF file; None when the person cancels."""
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open a GGUF model", self._start_folder(),
+            "GGUF models (*.gguf);;All files (*)")
+        return path or None
+
+    def _start_folder(self) -> str:
+        if self._selected:
+            return str(Path(self._selected).parent)
+        return str(Path(self._folder).expanduser()) if self._folder else str(Path.home())
+
+    def _add_item(self, key: str) -> int:
+        self.combo.addItem(Path(key).name, key)
+        index = self.combo.count() - 1
+        self.combo.setItemData(index, display_path(key), Qt.ItemDataRole.ToolTipRole)
+        return index
+
+    def _open_file(self) -> None:
+        path = self.choose_file()
+        if not path:
+            return
+        self.fileChosen.emit(path)
+        if self._selected == _key(path):  # the window already listed and selected it
+            return
+        index = self.combo.findData(_key(path))
+        self.combo.setCurrentIndex(index if index >= 0 else self._add_item(_key(path)))
+
+    def _on_index_changed(self, _index: int = -1) -> None:
+        if self._rebuilding:
+            return
+        data = self.combo.currentData()
+        path = str(data) if data is not None else None
+        if path == self._selected:
+            self._refresh()
+            return
+        self._selected = path
+        self._refresh()
+        if path is not None:
+            self.modelSelected.emit(path)
+
+    def _request_load(self) -> None:
+        if self._selected is not None and self.load_button.isEnabled():
+            self.loadRequested.emit(self._selected)
+
+    # -- what the window reports --------------------------------------------------------
+
+    def show_model_info(self, info: ModelInfoLike) -> None:
+        """Describe a model whose header was read (ignored if another one is selected now)."""
+        key = _key(info.path)
+        self._infos[key] = info
+        self._errors.pop(key, None)
+        if key == self._selected:
+            self._refresh()
+
+    def show_model_error(self, path: str | Path, sentence: str) -> None:
+        """Say why a model cannot be used; it cannot be loaded until it inspects cleanly."""
+        key = _key(path)
+        self._errors[key] = sentence
+        self._infos.pop(key, None)
+        if key == self._selected:
+            self._refresh()
+
+    def set_loading(self, fraction: float | None) -> None:
+        """Show loading progress (0..1), or a busy bar when the fraction is unknown."""
+        self._loading = True
+        if fraction is None:
+            self.progress_bar.setRange(0, 0)
+        else:
+            self.progress_bar.setRange(0, 100)
+            self.progress_bar.setValue(round(min(max(fraction, 0.0), 1.0) * 100))
+        self.progress_bar.setFormat("%p%")
+        self.progress_bar.show()
+        self._dot.hide()
+        self._set_status("Loading model…", dim=True)
+        self._refresh()
+
+    def set_loaded(self, name: str, detail: str) -> None:
+        """Show the active model, e.g. ("gemma-3-270m", "4096 ctx · 2 threads · CPU")."""
+        self._loading = False
+        self.progress_bar.hide()
+        palette = self._dot.palette()
+        palette.setColor(QPalette.ColorRole.WindowText,
+                         _LOADED_DARK if is_dark(self.palette()) else _LOADED_LIGHT)
+        self._dot.setPalette(palette)
+        self._dot.show()
+        self._set_status(f"{name} — {detail}" if detail else name, dim=False)
+        self._status.setAccessibleName(f"Active model: {self._status.full_text()}")
+        self._refresh()
+
+    def set_unloaded(self) -> None:
+        self._loading = False
+        self.progress_bar.hide()
+        self._dot.hide()
+        self._set_status("No model loaded", dim=True)
+        self._refresh()
+
+    def status_text(self) -> str:
+        """The active-model line as shown (without elision)."""
+        prefix = "● " if self._dot.isVisibleTo(self) else ""
+        return prefix + self._status.full_text()
+
+    def details_text(self) -> str:
+        """The description, error or hint shown under the model list (without elision)."""
+        return self._note.text() if self._note.isVisibleTo(self) else self._details.full_text()
+
+    def is_loading(self) -> bool:
+        return self._loading
+
+    # -- drawing ------------------------------------------------------------------------
+
+    def _set_status(self, text: str, dim: bool) -> None:
+        self._status.setEnabled(not dim)  # a disabled label draws in the muted colour
+        self._status.set_full_text(text)
+
+    def _set_details(self, text: str, tooltip: str = "", dim: bool = False) -> None:
+        """One line about the selected model, elided when narrow (full text in the tooltip)."""
+        self._note.hide()
+        self._details.setEnabled(not dim)
+        self._details.set_full_text(text, tooltip)
+        self._details.show()
+
+    def _set_note(self, text: str, error: bool) -> None:
+        """A sentence that must be read in full: an error (red) or the empty-state hint."""
+        palette = self.palette()
+        if error:
+            palette.setColor(QPalette.ColorRole.WindowText, error_color(palette))
+        self._note.setPalette(palette)
+        self._note.setEnabled(error)  # the hint draws in the muted colour
+        self._note.setText(text)
+        self._note.setAccessibleName(text)
+        self._details.hide()
+        self._note.show()
+
+    def _refresh(self) -> None:
+        empty = self.combo.count() == 0
+        folder = self._folder or "the models folder"
+        self.combo.setPlaceholderText(f"No models in {folder}")
+        self.combo.setEnabled(not empty)
+        key = self._selected
+        usable = key is not None and not self._loading
+        if empty:
+            self._set_note("Click Open… to choose a .gguf model file, or put one in the "
+                           "models folder.", error=False)
+        elif key in self._errors:
+            self._set_note(self._errors[key], error=True)
+            usable = False
+        elif key in self._infos:
+            info = self._infos[key]
+            if getattr(info, "is_projector", False):
+                self._set_note(f"{info.summary()}. This is a vision projector, not a chat "
+                               "model; choose the model file it belongs to.", error=True)
+                usable = False
+            else:
+                self._set_details(info.summary(), self._info_tooltip(info))
+        elif key is not None:
+            self._set_details("Reading the model file's header…",
+                              display_path(key), dim=True)
+        self.load_button.setEnabled(usable)
+
+    @staticmethod
+    def _info_tooltip(info: ModelInfoLike) -> str:
+        lines = [display_path(info.path), format_parameters(info.parameter_count)]
+        lines.append("Has a chat template" if info.chat_template
+                     else "No chat template in the file")
+        return "\n".join(lines)
