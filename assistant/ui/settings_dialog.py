@@ -1,0 +1,246 @@
+"""The settings dialog: how answers are sampled, how models are loaded, the default prompt."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assistant.core.settings import Settings
+
+SEED_MAX = 2**31 - 1
+GPU_ALL, GPU_NONE, GPU_COUNT = range(3)
+
+
+_SPIN_WIDTH = 130
+
+
+def _form(group: QGroupBox) -> QFormLayout:
+    form = QFormLayout(group)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+    return form
+
+
+def _double_spin(minimum: float, maximum: float, step: float, tip: str) -> QDoubleSpinBox:
+    spin = QDoubleSpinBox()
+    spin.setMinimumWidth(_SPIN_WIDTH)
+    spin.setRange(minimum, maximum)
+    spin.setSingleStep(step)
+    spin.setDecimals(2)
+    spin.setToolTip(tip)
+    return spin
+
+
+def _int_spin(minimum: int, maximum: int, tip: str, step: int = 1) -> QSpinBox:
+    spin = QSpinBox()
+    spin.setMinimumWidth(_SPIN_WIDTH)
+    spin.setRange(minimum, maximum)
+    spin.setSingleStep(step)
+    spin.setGroupSeparatorShown(True)
+    spin.setToolTip(tip)
+    return spin
+
+
+def _row(*widgets: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QHBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        layout.addWidget(widget)
+    layout.addStretch(1)
+    return box
+
+
+def _buddy(form: QFormLayout, field: QWidget, target: QWidget) -> None:
+    """Let the row label's mnemonic focus ``target`` inside a composite field."""
+    label = form.labelForField(field)
+    if isinstance(label, QLabel):
+        label.setBuddy(target)
+
+
+class SettingsDialog(QDialog):
+    """Edits a copy of ``settings``; ``result_settings()`` gives the edited copy.
+
+    ``None`` in the loading options means "decide from this machine" and is shown as
+    "Automatic" / "All (when a GPU is available)", never turned into a number.
+    """
+
+    def __init__(self, settings: Settings, physical_cores: int,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self._settings = settings
+        self._physical_cores = max(1, physical_cores)
+
+        # Generation
+        self.temperature = _double_spin(
+            0.0, 2.0, 0.05, "Higher is more varied, lower more focused; 0 always picks the "
+            "most likely word.")
+        self.top_p = _double_spin(0.0, 1.0, 0.01, "Sample only from the most likely words "
+                                  "whose chances add up to this much (1 = off).")
+        self.top_k = _int_spin(0, 200, "Sample only from this many most likely words.")
+        self.top_k.setSpecialValueText("Off")
+        self.min_p = _double_spin(0.0, 1.0, 0.01, "Skip words less likely than this fraction "
+                                  "of the most likely one (0 = off).")
+        self.repeat_penalty = _double_spin(1.0, 2.0, 0.05, "Discourage repeating recent words "
+                                           "(1 = off).")
+        self.max_tokens = _int_spin(16, 32768, "The longest answer, in tokens.", step=16)
+        self.random_seed = QCheckBox("Random")
+        self.random_seed.setToolTip("A new random seed for every answer")
+        self.seed = _int_spin(0, SEED_MAX, "A fixed seed makes answers repeatable.")
+        self.seed.setGroupSeparatorShown(False)
+        self.seed.setAccessibleName("Seed number")
+        self.random_seed.toggled.connect(self._sync_enabled)
+
+        generation = QGroupBox("Generation")
+        form = _form(generation)
+        form.addRow("&Temperature:", self.temperature)
+        form.addRow("Top-&p:", self.top_p)
+        form.addRow("Top-&k:", self.top_k)
+        form.addRow("&Min-p:", self.min_p)
+        form.addRow("&Repeat penalty:", self.repeat_penalty)
+        form.addRow("Ma&x tokens:", self.max_tokens)
+        seed_row = _row(self.random_seed, self.seed)
+        form.addRow("&Seed:", seed_row)
+        _buddy(form, seed_row, self.random_seed)
+
+        # Model loading
+        self.context_size = _int_spin(512, 131072, "How many tokens of the conversation the "
+                                      "model can see at once; more needs more memory.", 512)
+        self.context_size.setSuffix(" tokens")
+        cpu_count = max(os.cpu_count() or 1, self._physical_cores)
+        self.threads = _int_spin(0, cpu_count, "CPU threads used to run the model.")
+        self.threads.setSpecialValueText("Automatic")
+        threads_note = QLabel(f"default: {self._physical_cores} physical "
+                              f"core{'s' if self._physical_cores != 1 else ''}")
+        threads_note.setEnabled(False)
+        self.gpu_mode = QComboBox()
+        self.gpu_mode.addItems(["All (when a GPU is available)", "None (CPU only)",
+                                "This many layers:"])
+        self.gpu_mode.setAccessibleName("GPU layers")
+        self.gpu_mode.setToolTip("How many of the model's layers run on the GPU.")
+        self.gpu_layers = _int_spin(1, 999, "Layers to run on the GPU; the rest run on the CPU.")
+        self.gpu_layers.setAccessibleName("Number of GPU layers")
+        self.gpu_mode.currentIndexChanged.connect(self._sync_enabled)
+
+        loading = QGroupBox("Model loading")
+        load_form = _form(loading)
+        load_form.addRow("&Context size:", self.context_size)
+        threads_row = _row(self.threads, threads_note)
+        load_form.addRow("CPU t&hreads:", threads_row)
+        _buddy(load_form, threads_row, self.threads)
+        gpu_row = _row(self.gpu_mode, self.gpu_layers)
+        load_form.addRow("&GPU layers:", gpu_row)
+        _buddy(load_form, gpu_row, self.gpu_mode)
+        load_note = QLabel("These take effect the next time a model is loaded.")
+        load_note.setWordWrap(True)
+        load_note.setEnabled(False)
+        load_form.addRow(load_note)
+
+        # New chats
+        self.system_prompt = QPlainTextEdit()
+        self.system_prompt.setAccessibleName("Default system prompt")
+        self.system_prompt.setPlaceholderText("For example: You are a concise, friendly "
+                                              "assistant.")
+        self.system_prompt.setTabChangesFocus(True)
+        prompt_label = QLabel("&Default system prompt for new chats:")
+        prompt_label.setBuddy(self.system_prompt)
+        prompt_label.setWordWrap(True)
+        chats = QGroupBox("New chats")
+        chats_layout = QVBoxLayout(chats)
+        chats_layout.addWidget(prompt_label)
+        chats_layout.addWidget(self.system_prompt)
+        self.system_prompt.setMinimumHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+            | QDialogButtonBox.StandardButton.RestoreDefaults)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.clicked.connect(self._on_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(generation)
+        layout.addWidget(loading)
+        layout.addWidget(chats, 1)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(460)
+        self._show(settings)
+
+    def _on_button(self, button: QAbstractButton) -> None:
+        role = self.buttons.buttonRole(button)
+        if role == QDialogButtonBox.ButtonRole.ResetRole:
+            self.restore_defaults()
+
+    def restore_defaults(self) -> None:
+        """Put every control back to its default (applied only when the dialog is accepted)."""
+        self._show(Settings())
+
+    def _show(self, settings: Settings) -> None:
+        sampling, load = settings.sampling, settings.load
+        self.temperature.setValue(sampling.temperature)
+        self.top_p.setValue(sampling.top_p)
+        self.top_k.setValue(sampling.top_k)
+        self.min_p.setValue(sampling.min_p)
+        self.repeat_penalty.setValue(sampling.repeat_penalty)
+        self.max_tokens.setValue(sampling.max_tokens)
+        self.random_seed.setChecked(sampling.seed is None)
+        if sampling.seed is not None:
+            self.seed.setValue(min(max(sampling.seed, 0), SEED_MAX))
+        self.context_size.setValue(load.n_ctx)
+        self.threads.setValue(0 if load.n_threads is None else max(1, load.n_threads))
+        if load.n_gpu_layers is None or load.n_gpu_layers < 0:
+            self.gpu_mode.setCurrentIndex(GPU_ALL)
+        elif load.n_gpu_layers == 0:
+            self.gpu_mode.setCurrentIndex(GPU_NONE)
+        else:
+            self.gpu_mode.setCurrentIndex(GPU_COUNT)
+            self.gpu_layers.setValue(load.n_gpu_layers)
+        self.system_prompt.setPlainText(settings.default_system_prompt)
+        self._sync_enabled()
+
+    def _sync_enabled(self) -> None:
+        self.seed.setEnabled(not self.random_seed.isChecked())
+        self.gpu_layers.setEnabled(self.gpu_mode.currentIndex() == GPU_COUNT)
+
+    def result_settings(self) -> Settings:
+        """The settings as the controls show them now."""
+        s = self._settings
+        sampling = replace(
+            s.sampling,
+            temperature=round(self.temperature.value(), 2),
+            top_p=round(self.top_p.value(), 2),
+            top_k=self.top_k.value(),
+            min_p=round(self.min_p.value(), 2),
+            repeat_penalty=round(self.repeat_penalty.value(), 2),
+            max_tokens=self.max_tokens.value(),
+            seed=None if self.random_seed.isChecked() else self.seed.value(),
+        )
+        mode = self.gpu_mode.currentIndex()
+        gpu_layers = None if mode == GPU_ALL else 0 if mode == GPU_NONE \
+            else self.gpu_layers.value()
+        load = replace(
+            s.load,
+            n_ctx=self.context_size.value(),
+            n_threads=self.threads.value() or None,
+            n_gpu_layers=gpu_layers,
+        )
+        return replace(s, sampling=sampling, load=load,
+                       default_system_prompt=self.system_prompt.toPlainText().strip())
+
