@@ -534,7 +534,8 @@ def test_streaming_cost_stays_flat_over_a_long_answer(qtbot: QtBot, view: Messag
     )
     assert slowest < 0.030, f"slowest append_text took {slowest * 1e3:.1f} ms"
     assert late[p95] < 2 * early[p95] + 0.002, "append_text grows with the answer's length"
-    assert late[-1] < 2 * early[-1] + 0.005
+    # The slowest calls (10 of each quarter, so one scheduler hiccup does not decide).
+    assert statistics.mean(late[-10:]) < 2 * statistics.mean(early[-10:]) + 0.003
 
 
 # -- screenshot ----------------------------------------------------------------------------
