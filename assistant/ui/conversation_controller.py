@@ -109,7 +109,10 @@ class ConversationController(QObject):
         conversation = self._repo.conversation(conversation_id)
         if conversation is None:
             return
-        self.purge_deleted()  # an earlier undo window closes when a new delete starts
+        # An earlier undo offer expires (and is purged) before this delete: the notice bar
+        # reports an undo notice it replaces as expired, which must not purge this one.
+        self._notice.dismiss()
+        self.purge_deleted()
         self._repo.delete_conversation(conversation_id)
         self._pending_delete = conversation_id
         self.conversationDeleted.emit(conversation_id)
