@@ -149,7 +149,10 @@ class LlamaBackend:
                 llm = llama_cpp.Llama(
                     model_path=request.path, n_ctx=n_ctx, n_batch=self._n_batch,
                     n_threads=n_threads, n_threads_batch=n_threads,
-                    n_gpu_layers=n_gpu_layers, logits_all=False, verbose=False)
+                    n_gpu_layers=n_gpu_layers, logits_all=False, verbose=False,
+                    # llama.cpp itself defaults to flash attention where it can; the wrapper
+                    # turns it off unless asked, which costs ~7% generation speed on CPU.
+                    flash_attn=True)
             except (ValueError, RuntimeError, OSError) as exc:
                 if failures:
                     raise failures[0] from None
@@ -276,8 +279,9 @@ class LlamaBackend:
         from llama_cpp._internals import LlamaSampler
 
         sampler = LlamaSampler()
-        sampler.add_penalties(model.llm.n_vocab(), _PENALTY_LAST_N,
-                              float(sampling.repeat_penalty), 0.0, 0.0)
+        if sampling.repeat_penalty != 1.0:  # 1.0 is no penalty: skip the pass over the vocab
+            sampler.add_penalties(model.llm.n_vocab(), _PENALTY_LAST_N,
+                                  float(sampling.repeat_penalty), 0.0, 0.0)
         if sampling.temperature <= 0:
             sampler.add_greedy()
         else:
@@ -319,6 +323,7 @@ class LlamaBackend:
         # to the tokens already in the KV cache.
         shown = StopText(stop_strings, trim=not request.raw and model.template is None)
         sampler = self._sampler(model, request.sampling)
+        decode_one = _single_token_decoder(llama_cpp, llm)
         max_tokens = max(1, request.sampling.max_tokens)
         rid = request.request_id
         finish = FinishReason.COMPLETE
@@ -343,7 +348,7 @@ class LlamaBackend:
                 if len(answer) >= max_tokens or llm.n_tokens >= n_ctx:
                     finish = FinishReason.LENGTH
                     break
-                llm.eval((token,))
+                decode_one(token)
         finally:
             sampler.close()
         if not hit_stop_text:  # show what was held back or left half-decoded
@@ -357,3 +362,24 @@ class LlamaBackend:
             prompt_tokens=len(prompt), reused_tokens=reused, generated_tokens=len(answer),
             time_to_first_token_s=(first_at - started) if first_at else 0.0,
             generation_s=(ended - first_at) if first_at else 0.0)
+
+
+def _single_token_decoder(llama_cpp: Any, llm: Any) -> Callable[[int], None]:
+    """Evaluate one generated token the way llama.cpp's own examples do.
+
+    ``Llama.eval`` also trims the KV cache and refills a batch object in Python on every
+    call; for one token a reused ``llama_batch_get_one`` array is all llama.cpp needs. The
+    ``Llama`` bookkeeping (``input_ids``, ``n_tokens``) is kept so prefix reuse still works.
+    """
+    one = (llama_cpp.llama_token * 1)()
+    decode, batch_get_one, ctx = llama_cpp.llama_decode, llama_cpp.llama_batch_get_one, llm._ctx.ctx
+
+    def decode_one(token: int) -> None:
+        one[0] = token
+        if decode(ctx, batch_get_one(one, 1)) != 0:
+            raise BackendError(ErrorCode.INTERNAL, "llama.cpp could not evaluate the next token "
+                                                   "(the context may be full); start a new chat.")
+        llm.input_ids[llm.n_tokens] = token
+        llm.n_tokens += 1
+
+    return decode_one

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from assistant.core.messages import ChatTurn, Role
 from tests.support.gemma_model import gemma_model_path
+from tests.support.synthetic_gguf import write_tiny_llama
 
 PARAGRAPH = ("The lighthouse stood at the edge of the northern cliffs, where the wind came off "
              "the grey water in long cold gusts. Every evening the keeper climbed the spiral "
@@ -113,10 +114,14 @@ def run(model: Path, threads: int) -> list[Row]:
                     ratio, "≤ 0.2×", ratio <= 0.2))
     path.close()
 
-    stall_ms, streamed = longest_stall_while_streaming(str(model), threads, 500)
-    rows.append(Row(f"longest GUI-thread stall, streaming {streamed} tokens",
-                    f"{stall_ms:.1f} ms", "16 ms heartbeat", stall_ms / 50.0, "≤ 50 ms",
-                    stall_ms <= 50.0))
+    # gemma's chat answers end where a base model ends them; the synthetic model never emits
+    # end-of-text, so it streams exactly 500 tokens, far faster than frames are painted.
+    tiny = write_tiny_llama(Path(tempfile.mkdtemp(prefix="mosaic-bench-")) / "tiny.gguf")
+    for label, stall_model in (("gemma", model), ("synthetic", tiny)):
+        stall_ms, streamed = longest_stall_while_streaming(str(stall_model), threads, 500)
+        rows.append(Row(f"longest GUI-thread stall, {label}, {streamed} tokens streamed",
+                        f"{stall_ms:.1f} ms", "16 ms heartbeat", stall_ms / 50.0, "≤ 50 ms",
+                        stall_ms <= 50.0))
 
     launches = window_visible_seconds(4)
     warm = statistics.median(launches[1:])
