@@ -64,4 +64,4 @@ def app_paths() -> AppPaths:
     )
 
 
-__all__ = ["APP_ID", "AppPaths", "HOME_ENV", "app_paths"]
+__all__ = ["APP_ID", "HOME_ENV", "AppPaths", "app_paths"]

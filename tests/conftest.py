@@ -10,7 +10,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("GGML_NO_BACKTRACE", "1")
 
-from assistant.paths import AppPaths, app_paths  # noqa: E402
+from assistant.paths import AppPaths, app_paths
 
 
 @pytest.fixture(autouse=True)

@@ -13,13 +13,7 @@ import pytest
 
 from assistant.core.generation import Timings
 from assistant.core.messages import MessageStatus, Role
-from assistant.storage.chat_repository import (
-    DEFAULT_TITLE,
-    TITLE_MAX_CHARS,
-    ChatRepository,
-    fts_query,
-    title_from_text,
-)
+from assistant.storage.chat_repository import DEFAULT_TITLE, ChatRepository
 from assistant.storage.database import (
     OpenedDatabase,
     StorageError,
@@ -27,6 +21,7 @@ from assistant.storage.database import (
     open_database,
 )
 from assistant.storage.migrations import SCHEMA_VERSION, migrate, schema_version
+from assistant.storage.text_rules import TITLE_MAX_CHARS, fts_query, title_from_text
 
 QUARANTINE_NAME = re.compile(r"^chat\.sqlite3\.corrupt-\d{8}-\d{6}(-\d+)?$")
 
