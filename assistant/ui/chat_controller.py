@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -238,9 +239,9 @@ class ChatController(QObject):
         self._composer.set_generating(False)
         self._conversations.refresh()
 
-    def _save(self, write: object, *args: object) -> None:
+    def _save(self, write: Callable[..., object], *args: object) -> None:
         try:
-            write(*args)  # type: ignore[operator]
+            write(*args)
         except sqlite3.Error as exc:
             if not self._save_failed:
                 self._save_failed = True

@@ -99,7 +99,7 @@ class ModelController(QObject):
 
     @Slot(object)
     def _inspected(self, info: GGUFInfo) -> None:
-        if info.path == self._inspecting or Path(info.path) == Path(self._inspecting or ""):
+        if self._inspecting is not None and Path(info.path) == Path(self._inspecting):
             self._panel.show_model_info(info)
 
     @Slot(str)

@@ -4,7 +4,7 @@ timed where the GUI thread receives them."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QEventLoop, QObject, QTimer, Slot
 
@@ -74,7 +74,7 @@ class AppPath(QObject):
 
     def ask(self, turns: tuple[ChatTurn, ...], max_tokens: int, raw: bool = False) -> AppRun:
         self._first, self._done = None, None
-        sampling = SamplingParams(**{**GREEDY.__dict__, "max_tokens": max_tokens})
+        sampling = replace(GREEDY, max_tokens=max_tokens)
         sent = time.perf_counter()
         self.client.generate(turns, "", sampling, raw=raw)
         self._wait(600)
