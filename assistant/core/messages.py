@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from assistant.core.attachments import ImageAttachment
+
 
 class Role(StrEnum):
     SYSTEM = "system"
@@ -24,7 +26,8 @@ class MessageStatus(StrEnum):
 
 @dataclass(frozen=True)
 class ChatTurn:
-    """One message of a conversation, as sent to the engine."""
+    """One message of a conversation, as sent to the engine; ``images`` come before the text."""
 
     role: Role
     text: str
+    images: tuple[ImageAttachment, ...] = ()
