@@ -126,9 +126,9 @@ class EngineClient(QObject):
         self._started = True
         self._thread.start()
 
-    def load_model(self, path: str, params: LoadParams | None = None) -> int:
-        """Load ``path`` (after anything already asked for); returns the request id."""
-        request = LoadModel(self._ids.next(), str(path), params or LoadParams())
+    def load_model(self, path: str, params: LoadParams | None = None, mmproj: str = "") -> int:
+        """Load ``path`` (with the vision projector ``mmproj``, if any); the request id."""
+        request = LoadModel(self._ids.next(), str(path), params or LoadParams(), str(mmproj))
         return self._submit(request)
 
     def generate(self, turns: Iterable[ChatTurn], system_prompt: str = "",

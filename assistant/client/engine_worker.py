@@ -103,6 +103,7 @@ class _Running:
     first_token_at: float | None = None
     tokens: int = 0
     cancel_deadline: float | None = None
+    opening_projector: bool = False  # a LoadModel got as far as opening its mmproj
 
     @property
     def request_id(self) -> int:
@@ -277,7 +278,10 @@ class EngineWorker:
             if mine and running is not None:
                 self._running = None
                 event = self._reload_failed(running.item, event) or event
-        elif not isinstance(event, EngineReady | LoadProgress):
+        elif isinstance(event, LoadProgress):
+            if mine and running is not None and event.stage == "projector":
+                running.opening_projector = True
+        elif not isinstance(event, EngineReady):
             log.warning("engine worker: ignoring unexpected event %r", type(event).__name__)
             return
         self._emit(event)
@@ -304,11 +308,19 @@ class EngineWorker:
                 if running.item.reload_for is not None:
                     self._drop_queued(running.item.reload_for)
                 self._forget(request)
-                self._emit(EngineError(
-                    failed_id, ErrorCode.MODEL_FILE,
-                    f"The engine stopped while loading {name}, so Mosaic will not load it "
-                    "again by itself; the file may be damaged or unsupported — choose "
-                    "another model file."))
+                if running.opening_projector:
+                    self._emit(EngineError(
+                        failed_id, ErrorCode.PROJECTOR_FILE,
+                        f"The engine stopped while opening the vision projector "
+                        f"{Path(request.mmproj).name}: the file is damaged or not made for "
+                        f"this version of llama.cpp. {name} can still be used without "
+                        "images; download the mmproj again or choose another one."))
+                else:
+                    self._emit(EngineError(
+                        failed_id, ErrorCode.MODEL_FILE,
+                        f"The engine stopped while loading {name}, so Mosaic will not load "
+                        "it again by itself; the file may be damaged or unsupported — "
+                        "choose another model file."))
             else:
                 self._emit(EngineError(request.request_id, ErrorCode.ENGINE_CRASHED, message))
         self._emit(EngineCrashed(message))
@@ -375,7 +387,8 @@ class EngineWorker:
 
     def _reload(self, reload_for: int | None) -> _Queued:
         assert self._last_model is not None
-        request = LoadModel(self._new_id(), self._last_model.path, self._last_model.params)
+        last = self._last_model
+        request = LoadModel(self._new_id(), last.path, last.params, last.mmproj)
         return _Queued(request, reload_for=reload_for, is_reload=True)
 
     # --- helpers ------------------------------------------------------------------

@@ -17,9 +17,12 @@ from assistant.core.messages import ChatTurn
 
 @dataclass(frozen=True)
 class LoadModel:
+    """Load ``path``; with ``mmproj`` (a vision projector's path) the model can see images."""
+
     request_id: int
     path: str
     params: LoadParams = field(default_factory=LoadParams)
+    mmproj: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,9 @@ class ErrorCode(StrEnum):
     PROMPT_TOO_LONG = "prompt_too_long"
     BAD_REQUEST = "bad_request"
     ENGINE_CRASHED = "engine_crashed"
+    PROJECTOR_FILE = "projector_file"  # the mmproj crashed the engine or cannot be used
+    IMAGE = "image"  # an attached image is missing, unreadable or does not fit
+    NO_VISION = "no_vision"  # images were sent to a model loaded without a projector
     INTERNAL = "internal"
 
 
@@ -80,8 +86,11 @@ class EngineReady:
 
 @dataclass(frozen=True)
 class LoadProgress:
+    """``stage`` is "model" while the weights load, "projector" while the mmproj opens."""
+
     request_id: int
     fraction: float  # 0.0 … 1.0
+    stage: str = "model"
 
 
 @dataclass(frozen=True)
@@ -93,16 +102,25 @@ class ModelLoaded:
     n_threads: int
     n_gpu_layers: int
     chat_format: str  # "gguf template" or "plain fallback"
+    mmproj: str = ""  # the projector in use: the model can see images ("" when it cannot)
+    vision_family: str = ""  # e.g. "Gemma 3", for the model bar
+    image_max_side: int = 0  # images are downscaled to this longest side for the model
 
 
 @dataclass(frozen=True)
 class GenerationStarted:
-    """The prompt is built; ``dropped_turns`` older turns did not fit the context."""
+    """The prompt is built; ``dropped_turns`` older turns did not fit the context.
+
+    ``image_tokens`` of the prompt are images; ``reused_images`` of its images were already
+    encoded in the context and cost nothing this time.
+    """
 
     request_id: int
     prompt_tokens: int
     reused_tokens: int
     dropped_turns: int
+    image_tokens: int = 0
+    reused_images: int = 0
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ class Settings:
     load: LoadParams = field(default_factory=LoadParams)
     default_system_prompt: str = ""
     last_model_path: str | None = None
+    # model path → the vision projector (mmproj) the person chose for it
+    projector_choices: dict[str, str] = field(default_factory=dict)
 
 
 def _from_dict(cls: type, data: Any) -> Any:
@@ -35,6 +37,10 @@ def _from_dict(cls: type, data: Any) -> Any:
         raw = data[f.name]
         if hasattr(current, "__dataclass_fields__"):
             values[f.name] = _from_dict(type(current), raw)
+        elif isinstance(current, dict):
+            if isinstance(raw, dict):
+                values[f.name] = {k: v for k, v in raw.items()
+                                  if isinstance(k, str) and isinstance(v, str)}
         elif raw is None or current is None or isinstance(raw, type(current)) \
                 or (isinstance(current, float) and isinstance(raw, int)):
             values[f.name] = float(raw) if isinstance(current, float) else raw

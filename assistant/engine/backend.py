@@ -46,8 +46,12 @@ class LLMBackend(Protocol):
     def loaded(self) -> bool:
         """Whether a model is loaded and ready to generate."""
 
-    def load(self, request: LoadModel, progress: Callable[[float], None]) -> ModelLoaded:
-        """Load ``request.path`` (replacing any loaded model); raise BackendError on failure."""
+    def load(self, request: LoadModel, progress: Callable[..., None]) -> ModelLoaded:
+        """Load ``request.path`` (replacing any loaded model); raise BackendError on failure.
+
+        ``progress(fraction, stage="model")`` reports progress; stage "projector" is sent
+        before a vision projector is opened, so a crash there can be blamed on that file.
+        """
 
     def generate(self, request: Generate,
                  control: GenerationControl) -> tuple[FinishReason, Timings]:

@@ -171,13 +171,16 @@ class _Host:
 
     def _load(self, request: LoadModel) -> None:
         last = -1.0
+        last_stage = "model"
 
-        def progress(fraction: float) -> None:
-            nonlocal last
+        def progress(fraction: float, stage: str = "model") -> None:
+            nonlocal last, last_stage
             fraction = min(1.0, max(0.0, float(fraction)))
+            if stage != last_stage:
+                last, last_stage = -1.0, stage
             if fraction - last >= 0.01 or (fraction >= 1.0 > last):
                 last = fraction
-                self.send(LoadProgress(request.request_id, fraction))
+                self.send(LoadProgress(request.request_id, fraction, stage))
 
         self.send(self.backend.load(request, progress))
 

@@ -48,12 +48,21 @@ from assistant.engine.llama_native import (
     load_progress,
     piece_reader,
 )
+from assistant.engine.vision import (
+    ImagePiece,
+    Piece,
+    TokenizedPrompt,
+    VisionContext,
+    common_prefix,
+    positions_of,
+)
 from assistant.models.gguf_inspect import (
     GGUFInfo,
     ModelFileError,
     check_fits_memory,
     inspect_gguf,
 )
+from assistant.models.vision import check_projector, image_budget
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +87,7 @@ class _Model:
     n_ctx: int
     n_batch: int
     n_swa: int
+    vision: VisionContext | None = None
 
 
 class LlamaBackend:
@@ -89,6 +99,9 @@ class LlamaBackend:
         self._model: _Model | None = None
         self.last_prompt_eval_tokens = 0  # prompt tokens evaluated by the last answer
         self.last_answer_tokens: list[int] = []  # token ids of the last answer (tests)
+        self.last_images_encoded = 0  # image chunks encoded by the last answer (tests)
+        # What the KV cache holds when it holds images (None: text only, see input_ids).
+        self._kv_pieces: list[Piece] | None = None
 
     # --- what this build can do ----------------------------------------------------
 
@@ -118,7 +131,7 @@ class LlamaBackend:
 
     # --- loading -------------------------------------------------------------------
 
-    def load(self, request: LoadModel, progress: Callable[[float], None]) -> ModelLoaded:
+    def load(self, request: LoadModel, progress: Callable[..., None]) -> ModelLoaded:
         llama_cpp = import_llama()
         params: LoadParams = request.params
         try:
@@ -130,6 +143,13 @@ class LlamaBackend:
             raise BackendError(ErrorCode.MODEL_FILE,
                                f"{info.name} is a vision projector (mmproj), not a language "
                                "model; choose the model file itself.")
+        projector = None
+        if request.mmproj:
+            try:
+                projector = inspect_gguf(request.mmproj)
+                check_projector(info, projector)
+            except ModelFileError as exc:
+                raise BackendError(ErrorCode.PROJECTOR_FILE, str(exc)) from None
         n_ctx = params.n_ctx if params.n_ctx > 0 else (info.context_length or 4096)
         if info.context_length:
             n_ctx = min(n_ctx, info.context_length)
@@ -137,8 +157,11 @@ class LlamaBackend:
         n_gpu_layers = params.n_gpu_layers if params.n_gpu_layers is not None else -1
         n_gpu_layers = n_gpu_layers if offload else 0
         if n_gpu_layers == 0:
+            available = available_memory_bytes()
+            if available is not None and projector is not None:
+                available -= projector.file_size
             try:
-                check_fits_memory(info, n_ctx, available_memory_bytes())
+                check_fits_memory(info, n_ctx, available)
             except ModelFileError as exc:
                 raise BackendError(ErrorCode.MODEL_TOO_LARGE, str(exc)) from None
         n_threads = params.n_threads or physical_cores()
@@ -159,14 +182,34 @@ class LlamaBackend:
                 raise BackendError(ErrorCode.MODEL_FILE,
                                    load_failure_message(info, log_lines, exc)) from None
         if failures:
+            llm.close()
             raise failures[0]
+        vision = None
+        budget = None
+        if projector is not None and projector.projector is not None:
+            budget = image_budget(projector.projector, info)
+            progress(0.0, "projector")  # a crash from here on is the projector's
+            try:
+                vision = VisionContext.open(llm, projector, budget.max_side, n_threads,
+                                            use_gpu=n_gpu_layers != 0)
+            except BackendError:
+                llm.close()
+                raise
         self._model = self._describe(llama_cpp, llm, info)
-        progress(1.0)
+        self._model.vision = vision
+        self._kv_pieces = None
+        if vision is not None:
+            progress(1.0, "projector")
+        else:
+            progress(1.0)
         return ModelLoaded(
             request_id=request.request_id, path=request.path, name=info.name,
             n_ctx=llm.n_ctx(), n_threads=n_threads,
             n_gpu_layers=n_gpu_layers if n_gpu_layers >= 0 else (info.block_count or 0) + 1,
-            chat_format=CHAT_TEMPLATE if self._model.template else PLAIN_FALLBACK)
+            chat_format=CHAT_TEMPLATE if self._model.template else PLAIN_FALLBACK,
+            mmproj=request.mmproj if vision else "",
+            vision_family=budget.family.value if budget and vision else "",
+            image_max_side=budget.max_side if budget and vision else 0)
 
     def _describe(self, llama_cpp: Any, llm: Any, info: GGUFInfo) -> _Model:
         model = llm._model  # llama_cpp._internals.LlamaModel
@@ -197,6 +240,9 @@ class LlamaBackend:
     def close(self) -> None:
         if self._model is not None:
             model, self._model = self._model, None
+            self._kv_pieces = None
+            if model.vision is not None:
+                model.vision.close()
             model.llm.close()
 
     # --- prompts -------------------------------------------------------------------
@@ -212,6 +258,16 @@ class LlamaBackend:
             raise BackendError(ErrorCode.NO_MODEL, "Load a model first.")
         return self._model
 
+    def _renderer(self, model: _Model, system: str) -> Callable[[Sequence[ChatTurn]], str]:
+        template = model.template
+
+        def render(turns: Sequence[ChatTurn]) -> str:
+            if template is None:
+                return render_plain(turns, system)
+            return render_chat(template, turns, system, model.bos_text, model.eos_text)
+
+        return render
+
     def build_prompt(self, request: Generate) -> tuple[list[int], int, tuple[str, ...]]:
         """Prompt tokens, how many turns were dropped to fit, and plain stop strings."""
         model = self._require_model()
@@ -223,14 +279,7 @@ class LlamaBackend:
                 raise BackendError(ErrorCode.PROMPT_TOO_LONG,
                                    str(PromptTooLong(len(tokens), model.n_ctx, False)))
             return tokens, 0, ()
-        template = model.template
-        system = request.system_prompt
-
-        def render(turns: Sequence[ChatTurn]) -> str:
-            if template is None:
-                return render_plain(turns, system)
-            return render_chat(template, turns, system, model.bos_text, model.eos_text)
-
+        render = self._renderer(model, request.system_prompt)
         counted: dict[int, list[int]] = {}
 
         def count(turns: list[ChatTurn]) -> int:
@@ -239,16 +288,110 @@ class LlamaBackend:
             return len(tokens)
 
         try:
-            fitted = fit_turns(request.turns, system, count, model.n_ctx, reserve)
+            fitted = fit_turns(request.turns, request.system_prompt, count, model.n_ctx,
+                               reserve)
         except PromptTooLong as exc:
             raise BackendError(ErrorCode.PROMPT_TOO_LONG, str(exc)) from None
         except ChatTemplateError as exc:
             raise BackendError(ErrorCode.BAD_REQUEST, str(exc)) from None
         tokens = counted.get(len(fitted.turns)) or self.tokenize(render(fitted.turns))
-        stops = plain_stop_strings() if template is None else ()
+        stops = plain_stop_strings() if model.template is None else ()
         return tokens, fitted.dropped_turns, stops
 
+    def build_vision_prompt(self, request: Generate) -> tuple[TokenizedPrompt, int,
+                                                              tuple[str, ...]]:
+        """The prompt of a conversation with images, tokenized by mtmd (free it after use)."""
+        model = self._require_model()
+        vision = model.vision
+        if vision is None:
+            raise BackendError(ErrorCode.NO_VISION,
+                               f"{model.info.name} cannot see images: it was loaded without "
+                               "a vision projector (mmproj). Choose a vision model, or pick "
+                               "this model's mmproj file in the model bar.")
+        reserve = min(request.sampling.max_tokens, model.n_ctx // 4)
+        render = self._renderer(model, request.system_prompt)
+        marker = vision.marker
+
+        def marked(turn: ChatTurn) -> ChatTurn:
+            text = turn.text.replace(marker, "")
+            if turn.images:
+                text = marker * len(turn.images) + "\n" + text
+            return ChatTurn(turn.role, text)
+
+        built: dict[int, TokenizedPrompt] = {}
+
+        def count(turns: list[ChatTurn]) -> int:
+            text = render([marked(turn) for turn in turns])
+            add_special = model.add_bos and not (model.bos_text
+                                                 and text.startswith(model.bos_text))
+            images = [image for turn in turns for image in turn.images]
+            prompt = vision.tokenize(text, images, add_special)
+            old = built.pop(len(turns), None)
+            if old is not None:
+                old.free()
+            built[len(turns)] = prompt
+            return prompt.n_cells
+
+        try:
+            try:
+                fitted = fit_turns(request.turns, request.system_prompt, count, model.n_ctx,
+                                   reserve)
+            except PromptTooLong as exc:
+                raise BackendError(ErrorCode.PROMPT_TOO_LONG,
+                                   self._too_long_with_images(request, built, exc)) from None
+            except ChatTemplateError as exc:
+                raise BackendError(ErrorCode.BAD_REQUEST, str(exc)) from None
+            if len(fitted.turns) not in built:
+                count(list(fitted.turns))
+            prompt = built.pop(len(fitted.turns))
+        finally:
+            for unused in built.values():
+                unused.free()
+        stops = plain_stop_strings() if model.template is None else ()
+        return prompt, fitted.dropped_turns, stops
+
+    def _too_long_with_images(self, request: Generate, built: dict[int, TokenizedPrompt],
+                              exc: PromptTooLong) -> str:
+        model = self._require_model()
+        last = request.turns[-1] if request.turns else None
+        if last is None or not last.images:
+            return str(exc)
+        smallest = built[min(built)] if built else None
+        image_tokens = smallest.image_tokens if smallest is not None else 0
+        noun = "image takes" if len(last.images) == 1 else f"{len(last.images)} images take"
+        return (f"This message's {noun} about {image_tokens:,} context tokens, and with its "
+                f"text the prompt needs {exc.needed:,}, more than the model's context of "
+                f"{model.n_ctx:,}; attach fewer or smaller images, or raise the context size "
+                "in Settings.")
+
     # --- generating ----------------------------------------------------------------
+
+    def _cached_pieces(self, model: _Model) -> list[Piece]:
+        if self._kv_pieces is not None:
+            return self._kv_pieces
+        return list(model.llm.input_ids[:model.llm.n_tokens])
+
+    def _swa_allows_rewind(self, model: _Model, position: int) -> bool:
+        """A sliding-window cache forgets old positions; rewinding needs them back."""
+        llm = model.llm
+        if not (0 < position < llm.n_tokens and model.n_swa > 0):
+            return True
+        llama_cpp = import_llama()
+        memory = llama_cpp.llama_get_memory(llm.ctx)
+        pos_min = llama_cpp.llama_memory_seq_pos_min(memory, 0)
+        return not (pos_min < 0 or pos_min > max(0, position - model.n_swa))
+
+    def _keep_positions(self, model: _Model, position: int) -> int:
+        """Drop the KV cache from ``position`` on; 0 when nothing could be kept."""
+        llm = model.llm
+        if position > 0 and not (self._swa_allows_rewind(model, position)
+                                 and llm._ctx.kv_cache_seq_rm(-1, position, -1)):
+            position = 0
+        if position == 0:
+            llm.reset()
+            llm._ctx.kv_cache_clear()
+        llm.n_tokens = position
+        return position
 
     def _reuse_prefix(self, model: _Model, prompt: list[int]) -> int:
         """Keep the longest cached prefix of ``prompt``; drop the rest of the KV cache."""
@@ -260,20 +403,8 @@ class LlamaBackend:
             same = cached[:limit] == prompt[:limit]
             common = limit if bool(same.all()) else int(same.argmin())
         common = min(common, len(prompt) - 1)  # the last prompt token is re-evaluated
-        if 0 < common < llm.n_tokens and model.n_swa > 0:
-            # A sliding-window cache forgets old positions; rewinding needs them back.
-            llama_cpp = import_llama()
-            memory = llama_cpp.llama_get_memory(llm.ctx)
-            pos_min = llama_cpp.llama_memory_seq_pos_min(memory, 0)
-            if pos_min < 0 or pos_min > max(0, common - model.n_swa):
-                common = 0
-        if common > 0 and not llm._ctx.kv_cache_seq_rm(-1, common, -1):
-            common = 0
-        if common == 0:
-            llm.reset()
-            llm._ctx.kv_cache_clear()
-        llm.n_tokens = common
-        return common
+        self._kv_pieces = None  # from here on the cache holds text only
+        return self._keep_positions(model, common)
 
     def _sampler(self, model: _Model, sampling: SamplingParams) -> Any:
         from llama_cpp._internals import LlamaSampler
@@ -297,7 +428,11 @@ class LlamaBackend:
                  control: GenerationControl) -> tuple[FinishReason, Timings]:
         started = time.monotonic()
         model = self._require_model()
-        llama_cpp = import_llama()
+        self.last_prompt_eval_tokens = 0
+        self.last_images_encoded = 0
+        self.last_answer_tokens = []
+        if not request.raw and any(turn.images for turn in request.turns):
+            return self._generate_with_images(request, control, started)
         llm = model.llm
         prompt, dropped, stop_strings = self.build_prompt(request)
         if not prompt:
@@ -305,8 +440,6 @@ class LlamaBackend:
                                "There is nothing to answer: the message is empty.")
         reused = self._reuse_prefix(model, prompt)
         control.emit(GenerationStarted(request.request_id, len(prompt), reused, dropped))
-        self.last_prompt_eval_tokens = 0
-        self.last_answer_tokens = answer = []
         timings = Timings(prompt_tokens=len(prompt), reused_tokens=reused)
         for start in range(reused, len(prompt), model.n_batch):
             if control.should_stop():
@@ -314,8 +447,84 @@ class LlamaBackend:
             chunk = prompt[start:start + model.n_batch]
             llm.eval(chunk)
             self.last_prompt_eval_tokens += len(chunk)
+        return self._answer(model, request, control, started, timings, stop_strings,
+                            model.n_ctx)
 
-        vocab, n_ctx = llm._model.vocab, model.n_ctx
+    def _generate_with_images(self, request: Generate, control: GenerationControl,
+                              started: float) -> tuple[FinishReason, Timings]:
+        model = self._require_model()
+        prompt, dropped, stop_strings = self.build_vision_prompt(request)
+        try:
+            return self._evaluate_and_answer(model, prompt, request, control, started,
+                                             dropped, stop_strings)
+        except BaseException:
+            self._keep_positions(model, 0)  # the cache state is unknown after a failure
+            self._kv_pieces = None
+            raise
+        finally:
+            prompt.free()
+
+    def _evaluate_and_answer(self, model: _Model, prompt: TokenizedPrompt, request: Generate,
+                             control: GenerationControl, started: float, dropped: int,
+                             stop_strings: tuple[str, ...]) -> tuple[FinishReason, Timings]:
+        llm, vision = model.llm, model.vision
+        assert vision is not None
+        pieces = prompt.pieces
+        common = min(common_prefix(self._cached_pieces(model), pieces), len(pieces) - 1)
+        position = self._keep_positions(model, positions_of(pieces[:common]))
+        if position != positions_of(pieces[:common]):
+            common = 0
+        kept = pieces[:common]
+        reused = sum(p.n_tokens if isinstance(p, ImagePiece) else 1 for p in kept)
+        reused_images = sum(isinstance(p, ImagePiece) for p in kept)
+        n_cells = prompt.n_cells
+        control.emit(GenerationStarted(request.request_id, n_cells, reused, dropped,
+                                       image_tokens=prompt.image_tokens,
+                                       reused_images=reused_images))
+        self._kv_pieces = list(kept)
+        timings = Timings(prompt_tokens=n_cells, reused_tokens=reused)
+        index = common
+        while index < len(pieces):
+            if control.should_stop():
+                return FinishReason.STOPPED, timings
+            piece = pieces[index]
+            if isinstance(piece, ImagePiece):
+                start = llm.n_tokens
+                end = vision.evaluate_image(prompt, piece, llm._ctx.ctx, start, model.n_batch,
+                                            logits_last=index == len(pieces) - 1)
+                llm.input_ids[start:end] = -1  # never equal to a text token
+                llm.n_tokens = end
+                self.last_images_encoded += 1
+                self.last_prompt_eval_tokens += piece.n_tokens
+                index += 1
+            else:
+                stop = index
+                while (stop < len(pieces) and stop - index < model.n_batch
+                       and not isinstance(pieces[stop], ImagePiece)):
+                    stop += 1
+                tokens = pieces[index:stop]
+                llm.eval(tokens)
+                self.last_prompt_eval_tokens += len(tokens)
+                index = stop
+            self._kv_pieces = list(pieces[:index])
+        prompt_end = llm.n_tokens
+        # M-RoPE images fill more cells than positions: stop before the cells run out.
+        position_limit = model.n_ctx - (n_cells - positions_of(pieces))
+        try:
+            return self._answer(model, request, control, started, timings, stop_strings,
+                                position_limit)
+        finally:
+            self._kv_pieces = list(pieces) + [int(t) for t in
+                                              llm.input_ids[prompt_end:llm.n_tokens]]
+
+    def _answer(self, model: _Model, request: Generate, control: GenerationControl,
+                started: float, timings: Timings, stop_strings: tuple[str, ...],
+                position_limit: int) -> tuple[FinishReason, Timings]:
+        """Sample and stream the answer once the prompt is in the KV cache."""
+        llama_cpp = import_llama()
+        llm = model.llm
+        self.last_answer_tokens = answer = []
+        vocab = llm._model.vocab
         is_eog, stop_tokens = llama_cpp.llama_vocab_is_eog, model.stop_tokens
         detokenizer = IncrementalDetokenizer(piece_reader(llama_cpp, vocab))
         # The plain format's answers are trimmed (its turns are separated by blank lines);
@@ -345,7 +554,7 @@ class LlamaBackend:
                     control.emit(TokenText(rid, text))
                 if hit_stop_text:
                     break
-                if len(answer) >= max_tokens or llm.n_tokens >= n_ctx:
+                if len(answer) >= max_tokens or llm.n_tokens >= position_limit:
                     finish = FinishReason.LENGTH
                     break
                 decode_one(token)
@@ -359,7 +568,8 @@ class LlamaBackend:
                 control.emit(TokenText(rid, tail))
         ended = time.monotonic()
         return finish, Timings(
-            prompt_tokens=len(prompt), reused_tokens=reused, generated_tokens=len(answer),
+            prompt_tokens=timings.prompt_tokens, reused_tokens=timings.reused_tokens,
+            generated_tokens=len(answer),
             time_to_first_token_s=(first_at - started) if first_at else 0.0,
             generation_s=(ended - first_at) if first_at else 0.0)
 

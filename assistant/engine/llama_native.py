@@ -29,6 +29,7 @@ class _LlamaLog:
         self.recording: list[str] | None = None
         self._callback: Any = None
         self._level = 0
+        self._mtmd_installed = False
 
     def install(self, llama_cpp: Any) -> None:
         if self._callback is not None:
@@ -48,6 +49,13 @@ class _LlamaLog:
 
         self._callback = llama_cpp.llama_log_callback(on_log)
         llama_cpp.llama_log_set(self._callback, ctypes.c_void_p(0))
+
+    def install_mtmd(self, mtmd: Any) -> None:
+        """Route the multimodal library's log (the projector loader's errors) here too."""
+        if self._callback is not None and not self._mtmd_installed:
+            mtmd.mtmd_log_set(self._callback, ctypes.c_void_p(0))
+            mtmd.mtmd_helper_log_set(self._callback, ctypes.c_void_p(0))
+            self._mtmd_installed = True
 
     @contextlib.contextmanager
     def record(self) -> Iterator[list[str]]:

@@ -80,6 +80,7 @@ class TensorEntry:
     n_elements: int
     n_bytes: int
     offset: int
+    shape: tuple[int, ...] = ()  # GGML order: ne[0] (the fastest-moving) first
 
 
 @dataclass(frozen=True)
@@ -209,7 +210,8 @@ def _read_tensor(cur: _Cursor) -> TensorEntry:
     n_elements = math.prod(dims)
     if dims and dims[0] % block_size:
         raise HeaderCorrupt(f"tensor '{name[:80]}' does not fit its {ggml_type.name} blocks")
-    return TensorEntry(name, ggml_type, n_elements, n_elements * type_size // block_size, offset)
+    return TensorEntry(name, ggml_type, n_elements, n_elements * type_size // block_size, offset,
+                       tuple(dims))
 
 
 def read_header(handle: BinaryIO, file_size: int) -> GGUFHeader:

@@ -26,6 +26,7 @@ from assistant.models.gguf_header import (
     UnsupportedVersion,
     read_header,
 )
+from assistant.models.projector_meta import ProjectorMeta, read_projector_meta
 
 _OLD_GGML_MAGICS = (b"lmgg", b"fmgg", b"tjgg")  # ggml, ggmf, ggjt: pre-GGUF llama.cpp files
 
@@ -65,6 +66,7 @@ class GGUFInfo:
     key_length: int | None = None
     value_length: int | None = None
     add_bos_token: bool | None = None
+    projector: ProjectorMeta | None = None  # set for vision projectors (mmproj files)
 
     def summary(self) -> str:
         """One line for people, e.g. "gemma-3-270m · gemma3 · Q4_K_M · 253 MB · 32k context"."""
@@ -179,6 +181,7 @@ def _info(path: Path, size: int, header: GGUFHeader) -> GGUFInfo:
     name = meta.get("general.name")
     template = meta.get("tokenizer.chat_template")
     add_bos = meta.get("tokenizer.ggml.add_bos_token")
+    is_projector = meta.get("general.type") == "mmproj" or arch == "clip"
     return GGUFInfo(
         path=str(path),
         file_size=size,
@@ -194,10 +197,11 @@ def _info(path: Path, size: int, header: GGUFHeader) -> GGUFInfo:
         chat_template=template if isinstance(template, str) and template.strip() else None,
         bos_token=header.token_text(meta.get("tokenizer.ggml.bos_token_id")),
         eos_token=header.token_text(meta.get("tokenizer.ggml.eos_token_id")),
-        is_projector=meta.get("general.type") == "mmproj" or arch == "clip",
+        is_projector=is_projector,
         key_length=number("attention.key_length"),
         value_length=number("attention.value_length"),
         add_bos_token=add_bos if isinstance(add_bos, bool) else None,
+        projector=read_projector_meta(header) if is_projector else None,
     )
 
 

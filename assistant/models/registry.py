@@ -20,7 +20,7 @@ def find_local_models(models_dir: Path) -> list[Path]:
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in files:
             lowered = name.lower()
-            if (not lowered.endswith(".gguf") or lowered.startswith(PROJECTOR_PREFIX)
+            if (not lowered.endswith(".gguf") or PROJECTOR_PREFIX in lowered
                     or name.startswith(".")):
                 continue
             path = Path(root) / name
