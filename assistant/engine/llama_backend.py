@@ -360,7 +360,7 @@ class LlamaBackend:
         image_tokens = smallest.image_tokens if smallest is not None else 0
         noun = "image takes" if len(last.images) == 1 else f"{len(last.images)} images take"
         return (f"This message's {noun} about {image_tokens:,} context tokens, and with its "
-                f"text the prompt needs {exc.needed:,}, more than the model's context of "
+                f"text the prompt needs {exc.prompt_tokens:,}, more than the model's context of "
                 f"{model.n_ctx:,}; attach fewer or smaller images, or raise the context size "
                 "in Settings.")
 

@@ -131,12 +131,11 @@ class VisionContext:
         if bitmap is not None:
             self._bitmaps.move_to_end(image.sha256)
             return bitmap
+        if not Path(image.path).is_file():
+            raise BackendError(ErrorCode.IMAGE, f"The image {image.name} is no longer on disk; "
+                                                "attach it again.")
         try:
             pixels = pixels_for_model(Path(image.path), max_side=self.max_side)
-        except FileNotFoundError:
-            raise BackendError(ErrorCode.IMAGE,
-                               f"The image {image.name} is no longer on disk; attach it "
-                               "again.") from None
         except ImageFileError as exc:
             raise BackendError(ErrorCode.IMAGE, str(exc)) from None
         data = (ctypes.c_uint8 * len(pixels.rgb)).from_buffer_copy(pixels.rgb)

@@ -25,6 +25,13 @@ _OUTPUT_WIDTH_TENSOR: dict[str, tuple[str, int]] = {
     "gemma3": ("mm.input_projection.weight", 0),
     "idefics3": ("mm.model.fc.weight", 1),
 }
+# Tensors llama.cpp's loader treats as optional but then uses without a check (a projector
+# without them crashes the process), beyond the patch embedding every encoder needs.
+_REQUIRED_TENSORS: dict[str, tuple[str, ...]] = {
+    "mlp": ("mm.0.weight", "mm.2.weight", "v.position_embd.weight"),
+    "mlp_norm": ("mm.0.weight", "mm.3.bias", "v.position_embd.weight"),
+}
+MAX_IMAGE_SIZE = 8192  # llama.cpp refuses larger
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,17 @@ class ProjectorMeta:
     minicpmv_version: int | None = None
     minicpmv_query_num: int | None = None
     has_grid_pinpoints: bool = False  # llava-1.6 "anyres" tiling
+    missing_tensors: tuple[str, ...] = ()  # required tensors the file lacks
+
+    def damage(self) -> str:
+        """Why llama.cpp would fail (or crash) on this projector, or "" when it looks sound."""
+        if self.missing_tensors:
+            return f"the tensor {self.missing_tensors[0]} is missing"
+        if not self.image_size or self.image_size > MAX_IMAGE_SIZE:
+            return "its image size is missing or impossible"
+        if not self.patch_size or self.image_size % self.patch_size:
+            return "its patch size is missing or does not divide the image size"
+        return ""
 
 
 def read_projector_meta(header: GGUFHeader) -> ProjectorMeta:
@@ -72,6 +90,9 @@ def read_projector_meta(header: GGUFHeader) -> ProjectorMeta:
         minicpmv_version=_count(meta.get("clip.minicpmv_version")),
         minicpmv_query_num=_count(meta.get("clip.minicpmv_query_num")),
         has_grid_pinpoints=bool(meta.get("clip.vision.image_grid_pinpoints")),
+        missing_tensors=tuple(
+            name for name in ("v.patch_embd.weight", *_REQUIRED_TENSORS.get(projector_type, ()))
+            if name not in shapes) if has_vision is not False else (),
     )
 
 
@@ -85,4 +106,4 @@ def _count(value: Any) -> int | None:
     return value
 
 
-__all__ = ["ProjectorMeta", "read_projector_meta"]
+__all__ = ["MAX_IMAGE_SIZE", "ProjectorMeta", "read_projector_meta"]

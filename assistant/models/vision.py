@@ -134,6 +134,11 @@ def check_projector(model: GGUFInfo, projector: GGUFInfo) -> None:
         raise ProjectorMismatch(
             f"{label} is an audio projector, not a vision one; choose the vision mmproj file "
             f"published with {model.name}.")
+    damage = meta.damage()
+    if damage:
+        raise ProjectorMismatch(
+            f"{label} is damaged ({damage}), so llama.cpp cannot use it; download the mmproj "
+            f"file of {model.name} again.")
     if (meta.output_width and model.embedding_length
             and meta.output_width != model.embedding_length):
         raise ProjectorMismatch(

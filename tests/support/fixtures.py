@@ -8,6 +8,7 @@ import pytest
 
 from tests.support.gemma_model import GemmaUnavailable, gemma_model_path
 from tests.support.synthetic_gguf import write_tiny_llama
+from tests.support.synthetic_vision import VisionPair, write_tiny_vision_pair
 
 
 @pytest.fixture(scope="session")
@@ -30,3 +31,9 @@ def gemma_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
         return gemma_model_path(tmp_path_factory.mktemp("gemma"))
     except GemmaUnavailable as exc:
         pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="session")
+def tiny_vision_pair(tmp_path_factory: pytest.TempPathFactory) -> VisionPair:
+    """A tiny random-weight llama model and its LLaVA-style (mlp) projector, side by side."""
+    return write_tiny_vision_pair(tmp_path_factory.mktemp("vision"))
