@@ -23,8 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_ask_arguments(commands.add_parser(
         "ask", help="answer one question with a local GGUF model, streamed to stdout",
-        description="Answer one question with a local GGUF model; the answer streams to "
-                    "stdout as it is generated. Exit status is non-zero on failure."))
+        description="Answer one question with a local GGUF model, about images too with "
+                    "--image; the answer streams to stdout as it is generated. Exit status "
+                    "is non-zero on failure."))
     return parser
 
 
