@@ -10,9 +10,9 @@ from PySide6.QtCore import QObject, Slot
 
 from assistant.client.background import run_in_background
 from assistant.core.hardware import physical_cores
-from assistant.core.protocol import EngineError, ModelLoaded
-from assistant.models.gguf_inspect import GGUFInfo, inspect_gguf
+from assistant.core.protocol import EngineError, ErrorCode, ModelLoaded
 from assistant.models.registry import find_local_models
+from assistant.models.vision import ImageBudget, VisionSetup, inspect_vision_model, vision_capable
 from assistant.ui.model_panel import ModelPanel
 from assistant.ui.notice_bar import NoticeBar
 from assistant.ui.settings_dialog import SettingsDialog
@@ -24,7 +24,12 @@ if TYPE_CHECKING:
 
 
 class ModelController(QObject):
-    """Lists local models, inspects the chosen one off the GUI thread, loads it."""
+    """Lists local models, inspects the chosen one off the GUI thread, loads it.
+
+    A model loads with its vision projector: the one the person chose (remembered in the
+    settings), else the matching ``mmproj`` file beside it. A projector that fails (or crashes
+    the engine) is set aside for this session and the model is loaded again without it.
+    """
 
     def __init__(self, services: AppServices, panel: ModelPanel, notice_bar: NoticeBar,
                  window: QWidget) -> None:
@@ -37,10 +42,16 @@ class ModelController(QObject):
         self._extra_models: list[Path] = []  # opened from elsewhere than the models folder
         self._inspecting: str | None = None
         self._load_request: int | None = None
+        self._load_path: str | None = None
+        self._pending_load: str | None = None  # waits for its inspection (to know the mmproj)
+        self._setups: dict[str, VisionSetup] = {}
+        self._bad_projectors: set[str] = set()
+        self._vision_models: dict[str, str] = {}
         panel.set_models_folder(services.paths.models_dir)
         panel.modelSelected.connect(self.inspect)
         panel.fileChosen.connect(self._file_chosen)
         panel.loadRequested.connect(self.load)
+        panel.projectorChosen.connect(self._projector_chosen)
         self._engine.loadProgress.connect(self._load_progress)
         self._engine.modelLoaded.connect(self._model_loaded)
         self._engine.requestFailed.connect(self._request_failed)
@@ -60,6 +71,29 @@ class ModelController(QObject):
         loaded = self._engine.loaded_model
         return loaded.name if loaded is not None else None
 
+    def image_budget(self) -> ImageBudget | None:
+        """How the loaded model takes images, or None when it cannot see (or nothing loaded)."""
+        loaded = self._engine.loaded_model
+        if loaded is None or not loaded.mmproj:
+            return None
+        setup = self._setups.get(_key(loaded.path))
+        if setup is None or setup.projector is None or setup.budget is None:
+            return None
+        return setup.budget if _key(setup.projector.path) == _key(loaded.mmproj) else None
+
+    def loaded_context(self) -> int:
+        loaded = self._engine.loaded_model
+        return loaded.n_ctx if loaded is not None else 0
+
+    def vision_models(self) -> list[str]:
+        """Paths of the listed models that can see images."""
+        return sorted(self._vision_models, key=lambda p: Path(p).name.casefold())
+
+    def switch_to(self, path: str) -> None:
+        """Select ``path`` in the model bar and load it."""
+        self.refresh_models(path)
+        self.load(path)
+
     def refresh_models(self, current: str | None = None) -> None:
         found = find_local_models(self._services.paths.models_dir)
         for extra in self._extra_models:
@@ -68,13 +102,27 @@ class ModelController(QObject):
         if current and Path(current) not in found and Path(current).exists():
             found.append(Path(current))
         self._panel.set_available_models(found, current)
+        run_in_background(vision_capable, [str(p) for p in found],
+                          on_done=self._vision_scanned, on_error=self._vision_scan_failed)
+
+    @Slot(object)
+    def _vision_scanned(self, capable: dict[str, str]) -> None:
+        for path in set(self._vision_models) - set(capable):
+            self._panel.set_vision(path, "")
+        self._vision_models.update(capable)
+        for path in capable:
+            setup = self._setups.get(_key(path))
+            self._panel.set_vision(path, setup.description() if setup else "sees images")
+
+    @Slot(str)
+    def _vision_scan_failed(self, _message: str) -> None:
+        pass  # the list simply shows no marks; each model is inspected when chosen
 
     def restore_last_model(self) -> None:
         """Load the model used last time, if it is still there."""
         last = self._services.settings.current.last_model_path
         if last and Path(last).is_file():
-            self.inspect(last)
-            self.load(last)
+            self.load(last)  # inspects first
 
     @Slot()
     def open_model_file(self) -> None:
@@ -92,25 +140,74 @@ class ModelController(QObject):
 
     @Slot(str)
     def inspect(self, path: str) -> None:
-        """Read the GGUF header in the background; the panel shows what it found."""
+        """Read the headers (model and projector) in the background; the panel shows them."""
         self._inspecting = path
-        run_in_background(inspect_gguf, path, on_done=self._inspected,
+        chosen = self._services.settings.current.projector_choices.get(path)
+        run_in_background(inspect_vision_model, path, chosen, on_done=self._inspected,
                           on_error=self._inspection_failed)
 
     @Slot(object)
-    def _inspected(self, info: GGUFInfo) -> None:
-        if self._inspecting is not None and Path(info.path) == Path(self._inspecting):
-            self._panel.show_model_info(info)
+    def _inspected(self, setup: VisionSetup) -> None:
+        key = _key(setup.model.path)
+        self._setups[key] = setup
+        description = "" if self._projector_of(setup) is None else setup.description()
+        self._panel.set_vision(setup.model.path, description)
+        if description:
+            self._vision_models[setup.model.path] = str(self._projector_of(setup))
+        self._panel.show_model_info(setup.model)
+        if setup.problem:
+            self._notice.show_error(setup.problem)
+        if self._pending_load is not None and _key(self._pending_load) == key:
+            self._pending_load = None
+            self._start_load(setup.model.path)
 
     @Slot(str)
     def _inspection_failed(self, message: str) -> None:
         if self._inspecting is not None:
             self._panel.show_model_error(self._inspecting, message)
+        if self._pending_load is not None and self._pending_load == self._inspecting:
+            path, self._pending_load = self._pending_load, None
+            self._start_load(path)  # the engine will say what is wrong with it
+
+    def _projector_of(self, setup: VisionSetup) -> str | None:
+        if setup.projector is None or setup.projector.path in self._bad_projectors:
+            return None
+        return setup.projector.path
 
     @Slot(str)
     def load(self, path: str) -> None:
-        self._load_request = self._engine.load_model(path, self._services.settings.current.load)
+        """Load ``path`` with its projector (once its headers have been read)."""
         self._panel.set_loading(0.0)
+        if _key(path) in self._setups:
+            self._start_load(path)
+        else:
+            self._pending_load = path
+            self.inspect(path)
+
+    def _start_load(self, path: str, *, without_projector: bool = False) -> None:
+        setup = self._setups.get(_key(path))
+        mmproj = None if without_projector or setup is None else self._projector_of(setup)
+        self._load_path = path
+        self._load_request = self._engine.load_model(
+            path, self._services.settings.current.load, mmproj or "")
+        self._panel.set_loading(0.0)
+
+    @Slot(str, str)
+    def _projector_chosen(self, model_path: str, projector_path: str) -> None:
+        """Remember the person's projector for this model, then inspect (and reload) it."""
+        settings = self._services.settings
+        choices = {**settings.current.projector_choices, model_path: projector_path}
+        self._bad_projectors.discard(projector_path)
+        try:
+            settings.update(replace(settings.current, projector_choices=choices))
+        except OSError as exc:
+            self._notice.show_error(f"Could not save your settings ({exc.strerror}).")
+        self._setups.pop(_key(model_path), None)
+        loaded = self._engine.loaded_model
+        if loaded is not None and _key(loaded.path) == _key(model_path):
+            self.load(model_path)
+        else:
+            self.inspect(model_path)
 
     @Slot(int, float)
     def _load_progress(self, _request_id: int, fraction: float) -> None:
@@ -121,8 +218,9 @@ class ModelController(QObject):
         if loaded.request_id == self._load_request:
             self._load_request = None
         device = f"GPU ({loaded.n_gpu_layers} layers)" if loaded.n_gpu_layers else "CPU"
+        sight = " · sees images" if loaded.mmproj else ""
         self._panel.set_loaded(
-            loaded.name, f"{loaded.n_ctx} ctx · {loaded.n_threads} threads · {device}")
+            loaded.name, f"{loaded.n_ctx} ctx · {loaded.n_threads} threads · {device}{sight}")
         settings = self._services.settings
         if settings.current.last_model_path != loaded.path:
             try:
@@ -135,6 +233,17 @@ class ModelController(QObject):
         if error.request_id is None or error.request_id != self._load_request:
             return
         self._load_request = None
+        path = self._load_path
+        setup = self._setups.get(_key(path)) if path else None
+        if (error.code is ErrorCode.PROJECTOR_FILE and path is not None and setup is not None
+                and setup.projector is not None):
+            # Set the projector aside and give the person the model without sight.
+            self._bad_projectors.add(setup.projector.path)
+            self._panel.set_vision(path, "")
+            self._vision_models.pop(path, None)
+            self._notice.show_error(f"{error.message} Loading the model without image support.")
+            self._start_load(path, without_projector=True)
+            return
         if self._engine.loaded_model is None:
             self._panel.set_unloaded()
         else:
@@ -165,3 +274,7 @@ class ModelController(QObject):
         if updated.load != before.load and self._engine.loaded_model:
             self._notice.show_info("Context size, threads and GPU layers apply the next time a "
                                    "model is loaded: click Load to reload it now.")
+
+
+def _key(path: str | Path) -> str:
+    return str(Path(path))

@@ -108,6 +108,7 @@ class ModelPanel(QWidget):
     modelSelected = Signal(str)
     fileChosen = Signal(str)
     loadRequested = Signal(str)
+    projectorChosen = Signal(str, str)  # model path, the mmproj file picked for it
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -117,6 +118,7 @@ class ModelPanel(QWidget):
         self._loading = False
         self._infos: dict[str, ModelInfoLike] = {}
         self._errors: dict[str, str] = {}
+        self._vision: dict[str, str] = {}  # model key → "sees images (…)"
 
         self.combo = QComboBox(self)
         self.combo.setAccessibleName("Model")
@@ -129,6 +131,11 @@ class ModelPanel(QWidget):
         self.open_button = QPushButton("Open…", self)
         self.open_button.setToolTip("Choose a .gguf model file anywhere on this computer")
         self.open_button.clicked.connect(self._open_file)
+        self.vision_button = QPushButton("Vision…", self)
+        self.vision_button.setToolTip("Choose the vision projector (mmproj file) that lets this "
+                                      "model see images")
+        self.vision_button.setAccessibleName("Choose vision projector")
+        self.vision_button.clicked.connect(self._choose_projector)
         self.load_button = QPushButton("Load", self)
         self.load_button.setToolTip("Load the selected model")
         self.load_button.clicked.connect(self._request_load)
@@ -158,6 +165,7 @@ class ModelPanel(QWidget):
         top.setSpacing(6)
         top.addWidget(self.combo, 1)
         top.addWidget(self.open_button)
+        top.addWidget(self.vision_button)
         top.addWidget(self.load_button)
         bottom = QHBoxLayout()
         bottom.setSpacing(6)
@@ -209,13 +217,46 @@ class ModelPanel(QWidget):
             "GGUF models (*.gguf);;All files (*)")
         return path or None
 
+    def choose_projector_file(self) -> str | None:
+        """Ask for an mmproj GGUF file; None when the person cancels."""
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Choose the vision projector (mmproj) for this model", self._start_folder(),
+            "Vision projectors (*mmproj*.gguf);;GGUF files (*.gguf);;All files (*)")
+        return path or None
+
+    def _choose_projector(self) -> None:
+        if self._selected is None:
+            return
+        path = self.choose_projector_file()
+        if path:
+            self.projectorChosen.emit(self._selected, path)
+
+    def set_vision(self, path: str | Path, description: str) -> None:
+        """Mark a model that can see images ("sees images (…)"), or unmark it with ""."""
+        key = _key(path)
+        if description:
+            self._vision[key] = description
+        else:
+            self._vision.pop(key, None)
+        index = self.combo.findData(key)
+        if index >= 0:
+            self.combo.setItemText(index, self._item_text(key))
+        if key == self._selected:
+            self._refresh()
+
+    def sees_images(self, path: str | Path) -> bool:
+        return _key(path) in self._vision
+
+    def _item_text(self, key: str) -> str:
+        return f"{Path(key).name}  · sees images" if key in self._vision else Path(key).name
+
     def _start_folder(self) -> str:
         if self._selected:
             return str(Path(self._selected).parent)
         return str(Path(self._folder).expanduser()) if self._folder else str(Path.home())
 
     def _add_item(self, key: str) -> int:
-        self.combo.addItem(Path(key).name, key)
+        self.combo.addItem(self._item_text(key), key)
         index = self.combo.count() - 1
         self.combo.setItemData(index, display_path(key), Qt.ItemDataRole.ToolTipRole)
         return index
@@ -356,11 +397,14 @@ class ModelPanel(QWidget):
                                "model; choose the model file it belongs to.", error=True)
                 usable = False
             else:
-                self._set_details(info.summary(), self._info_tooltip(info))
+                vision = self._vision.get(key)
+                summary = f"{info.summary()} · {vision}" if vision else info.summary()
+                self._set_details(summary, self._info_tooltip(info))
         elif key is not None:
             self._set_details("Reading the model file's header…",
                               display_path(key), dim=True)
         self.load_button.setEnabled(usable)
+        self.vision_button.setEnabled(usable)
 
     @staticmethod
     def _info_tooltip(info: ModelInfoLike) -> str:

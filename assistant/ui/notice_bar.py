@@ -47,6 +47,7 @@ class NoticeBar(QFrame):
 
     undoRequested = Signal()
     undoExpired = Signal()
+    actionRequested = Signal()  # the button of ``show_action`` was clicked
 
     _MIN_REMAINING_MS = 3000  # time left after the pointer leaves a paused undo notice
 
@@ -71,6 +72,10 @@ class NoticeBar(QFrame):
         self.undo_button.setToolTip("Undo the last action")
         self.undo_button.clicked.connect(self._undo)
 
+        self.action_button = QPushButton(self)
+        self.action_button.clicked.connect(self._act)
+        self.action_button.hide()
+
         self.close_button = QPushButton("×", self)
         self.close_button.setFlat(True)
         self.close_button.setToolTip("Dismiss")
@@ -83,6 +88,7 @@ class NoticeBar(QFrame):
         layout.setSpacing(8)
         layout.addWidget(self._label, 1)
         layout.addWidget(self.undo_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addWidget(self.action_button, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.hide()
 
@@ -99,6 +105,13 @@ class NoticeBar(QFrame):
         self._show(NoticeKind.UNDO, text)
         self._timeout_ms = max(1, timeout_ms)
         self._timer.start(self._timeout_ms)
+
+    def show_action(self, text: str, action_text: str) -> None:
+        """An error with one way out: a button that emits ``actionRequested``."""
+        self._show(NoticeKind.ERROR, text)
+        self.action_button.setText(action_text)
+        self.action_button.setAccessibleName(action_text)
+        self.action_button.show()
 
     def dismiss(self) -> None:
         """Hide the notice; an undo offer that was still open expires."""
@@ -118,6 +131,7 @@ class NoticeBar(QFrame):
         self._kind = kind
         self._label.setText(text)
         self.undo_button.setVisible(kind is NoticeKind.UNDO)
+        self.action_button.hide()
         self._apply_style(kind)
         self.setAccessibleDescription(text)
         self.show()
@@ -135,6 +149,10 @@ class NoticeBar(QFrame):
             return
         self._close(expired=False)
         self.undoRequested.emit()
+
+    def _act(self) -> None:
+        self._close(expired=False)
+        self.actionRequested.emit()
 
     def _expire(self) -> None:
         if self._kind is NoticeKind.UNDO:
