@@ -7,19 +7,29 @@ A failed database operation raises ``StorageError`` whose text is one English se
 Search snippets wrap each matched term in ``SNIPPET_OPEN`` / ``SNIPPET_CLOSE``
 (``[`` and ``]``) and mark elided text with ``SNIPPET_ELLIPSIS`` (``…``); whitespace in a
 snippet is collapsed to single spaces. Messages become searchable once they stop streaming.
+
+Images of a message are stored files (``AttachmentStore``, under the attachments folder)
+recorded in the ``attachments`` and ``message_attachments`` tables. When messages are
+deleted for good (``purge_deleted``, ``delete_messages_from``) the images no message
+refers to any more lose their rows and files; a soft-deleted conversation keeps its images
+so Undo brings them back.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from assistant.core.attachments import ImageAttachment
 from assistant.core.generation import Timings
 from assistant.core.messages import MessageStatus, Role
+from assistant.paths import app_paths
+from assistant.storage.attachment_store import AttachmentStore
 from assistant.storage.errors import StorageError, describe_sqlite_error
 from assistant.storage.text_rules import fts_query, title_from_text
 
@@ -34,6 +44,9 @@ _MESSAGE_GONE = "That message no longer exists; it may have been deleted."
 _CONVERSATION_COLUMNS = "id, title, system_prompt, model_path, created_at, updated_at"
 _MESSAGE_COLUMNS = ("id, conversation_id, role, text, status, model, created_at, prompt_tokens, "
                     "reused_tokens, generated_tokens, ttft_s, generation_s, error")
+_IMAGE_COLUMNS = ("ma.message_id, ma.sha256, ma.name, ma.note, a.stored_name, a.byte_size, "
+                  "a.width, a.height")
+_REFERENCED_HASHES = "SELECT sha256 FROM message_attachments"
 
 
 @dataclass(frozen=True)
@@ -57,6 +70,7 @@ class StoredMessage:
     created_at: float
     timings: Timings | None
     error: str | None
+    images: tuple[ImageAttachment, ...] = ()  # in the order they were attached
 
 
 @dataclass(frozen=True)
@@ -70,10 +84,18 @@ class SearchHit:
 
 
 class ChatRepository:
-    """Reads and writes conversations and messages on one long-lived connection."""
+    """Reads and writes conversations and messages on one long-lived connection.
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    ``attachments_root`` is the folder of stored images (``AppPaths.attachments_dir`` of
+    the paths in force when None); stored names in the database are relative to it.
+    """
+
+    def __init__(
+        self, connection: sqlite3.Connection, attachments_root: Path | None = None
+    ) -> None:
         self._db = connection
+        root = attachments_root if attachments_root is not None else app_paths().attachments_dir
+        self.attachment_store = AttachmentStore(root)
 
     # ----------------------------------------------------------------- conversations
 
@@ -151,9 +173,16 @@ class ChatRepository:
         cutoff = time.time() - older_than_s
         doomed = "SELECT id FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at <= ?"
         with self._transaction("delete conversations permanently") as db:
+            db.execute(
+                "DELETE FROM message_attachments WHERE message_id IN "
+                f"(SELECT id FROM messages WHERE conversation_id IN ({doomed}))",
+                (cutoff,),
+            )
             db.execute(f"DELETE FROM messages WHERE conversation_id IN ({doomed})", (cutoff,))
             cursor = db.execute(f"DELETE FROM conversations WHERE id IN ({doomed})", (cutoff,))
-            return cursor.rowcount
+            unreferenced = self._forget_unreferenced_images(db)
+        self._remove_image_files(unreferenced)
+        return cursor.rowcount
 
     # ----------------------------------------------------------------------- messages
 
@@ -164,10 +193,16 @@ class ChatRepository:
         text: str,
         status: MessageStatus = MessageStatus.COMPLETE,
         model: str | None = None,
+        images: Sequence[ImageAttachment] = (),
     ) -> StoredMessage:
         """Append a message and bump the conversation; the first user message of a
-        conversation still called ``DEFAULT_TITLE`` gives it its title."""
+        conversation still called ``DEFAULT_TITLE`` gives it its title.
+
+        ``images`` (from ``AttachmentStore.add_image`` on this repository's attachments
+        folder) are recorded in order in the same transaction; when one of their files is
+        gone, ``StorageError`` says so and nothing is saved."""
         role, status = Role(role), MessageStatus(status)
+        stored_names = [self._stored_name(image) for image in images]
         now = time.time()
         with self._transaction("save the message") as db:
             row = db.execute(
@@ -175,12 +210,31 @@ class ChatRepository:
             ).fetchone()
             if row is None:
                 raise StorageError(_CONVERSATION_GONE)
+            for image, stored_name in zip(images, stored_names, strict=True):
+                if not (self.attachment_store.root / stored_name).is_file():
+                    raise StorageError(
+                        f"The image {image.name} is no longer available; attach it again."
+                    )
             cursor = db.execute(
                 "INSERT INTO messages (conversation_id, role, text, status, model, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (conversation_id, role.value, text, status.value, model, now),
             )
             message_id = int(cursor.lastrowid or 0)
+            for position, (image, stored_name) in enumerate(
+                zip(images, stored_names, strict=True)
+            ):
+                db.execute(
+                    "INSERT OR IGNORE INTO attachments (sha256, kind, stored_name, byte_size, "
+                    "width, height, created_at) VALUES (?, 'image', ?, ?, ?, ?, ?)",
+                    (image.sha256, stored_name, image.byte_size, image.width, image.height,
+                     now),
+                )
+                db.execute(
+                    "INSERT INTO message_attachments (message_id, position, sha256, name, note) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (message_id, position, image.sha256, image.name, image.note),
+                )
             new_title = title_from_text(text) if role is Role.USER else ""
             if row[0] == DEFAULT_TITLE and new_title:
                 db.execute(
@@ -192,8 +246,14 @@ class ChatRepository:
                     "UPDATE conversations SET updated_at = ? WHERE id = ?",
                     (now, conversation_id),
                 )
+        stored_images = tuple(
+            self._image(image.sha256, image.name, image.note, stored_name, image.byte_size,
+                        image.width, image.height)
+            for image, stored_name in zip(images, stored_names, strict=True)
+        )
         return StoredMessage(
-            message_id, conversation_id, role, text, status, model, now, None, None
+            message_id, conversation_id, role, text, status, model, now, None, None,
+            stored_images,
         )
 
     def update_streaming_text(self, message_id: int, text: str) -> bool:
@@ -243,7 +303,12 @@ class ChatRepository:
             f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY id",
             (conversation_id,),
         ).fetchall()
-        return [_message_from_row(row) for row in rows]
+        images = self._images(
+            "read the conversation",
+            "JOIN messages AS m ON m.id = ma.message_id WHERE m.conversation_id = ?",
+            (conversation_id,),
+        )
+        return [_message_from_row(row, images.get(row[0], ())) for row in rows]
 
     def message(self, message_id: int) -> StoredMessage | None:
         row = self._run(
@@ -251,7 +316,10 @@ class ChatRepository:
             f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE id = ?",
             (message_id,),
         ).fetchone()
-        return None if row is None else _message_from_row(row)
+        if row is None:
+            return None
+        images = self._images("read the message", "WHERE ma.message_id = ?", (message_id,))
+        return _message_from_row(row, images.get(message_id, ()))
 
     def delete_messages_from(self, message_id: int) -> int:
         """Delete this message and every later one of its conversation; return the count
@@ -262,6 +330,11 @@ class ChatRepository:
             ).fetchone()
             if row is None:
                 return 0
+            db.execute(
+                "DELETE FROM message_attachments WHERE message_id IN "
+                "(SELECT id FROM messages WHERE conversation_id = ? AND id >= ?)",
+                (row[0], message_id),
+            )
             cursor = db.execute(
                 "DELETE FROM messages WHERE conversation_id = ? AND id >= ?",
                 (row[0], message_id),
@@ -269,7 +342,9 @@ class ChatRepository:
             db.execute(
                 "UPDATE conversations SET updated_at = ? WHERE id = ?", (time.time(), row[0])
             )
-            return cursor.rowcount
+            unreferenced = self._forget_unreferenced_images(db)
+        self._remove_image_files(unreferenced)
+        return cursor.rowcount
 
     def update_message_text(self, message_id: int, text: str) -> None:
         """Replace a message's text (editing a user message before resending it)."""
@@ -280,6 +355,17 @@ class ChatRepository:
             if cursor.rowcount == 0:
                 raise StorageError(_MESSAGE_GONE)
             self._touch_conversation_of(db, message_id)
+
+    # ------------------------------------------------------------------------- images
+
+    def referenced_image_hashes(self) -> set[str]:
+        """The sha256 of every image a stored message carries, including messages of
+        soft-deleted conversations (for ``AttachmentStore.sweep_unreferenced``)."""
+        rows = self._run(
+            "read the list of attached images",
+            "SELECT DISTINCT sha256 FROM message_attachments",
+        ).fetchall()
+        return {sha256 for (sha256,) in rows}
 
     # ------------------------------------------------------------------------- search
 
@@ -326,6 +412,57 @@ class ChatRepository:
         if cursor.rowcount == 0:
             raise StorageError(_CONVERSATION_GONE)
 
+    def _stored_name(self, image: ImageAttachment) -> str:
+        """``image.path`` relative to the attachments folder (``ValueError`` outside it)."""
+        root, path = self.attachment_store.root, Path(image.path)
+        for base, target in ((root, path.absolute()), (root.resolve(), path.resolve())):
+            if target.is_relative_to(base):
+                return target.relative_to(base).as_posix()
+        raise ValueError(f"{image.path} is not in the attachments folder {root}; "
+                         f"store images with this repository's attachment_store")
+
+    def _image(self, sha256: str, name: str, note: str, stored_name: str, byte_size: int,
+               width: int | None, height: int | None) -> ImageAttachment:
+        store = self.attachment_store
+        return ImageAttachment(
+            sha256=sha256, path=str(store.root / stored_name),
+            thumbnail_path=str(store.thumbnail_path(sha256)), name=name,
+            width=width or 0, height=height or 0, byte_size=byte_size, note=note,
+        )
+
+    def _images(
+        self, action: str, where: str, params: tuple[Any, ...]
+    ) -> dict[int, tuple[ImageAttachment, ...]]:
+        """Images of the messages ``where`` selects, by message id, in attachment order."""
+        rows = self._run(
+            action,
+            f"SELECT {_IMAGE_COLUMNS} FROM message_attachments AS ma "
+            f"JOIN attachments AS a ON a.sha256 = ma.sha256 {where} "
+            "ORDER BY ma.message_id, ma.position",
+            params,
+        ).fetchall()
+        found: dict[int, list[ImageAttachment]] = {}
+        for message_id, *columns in rows:
+            found.setdefault(message_id, []).append(self._image(*columns))
+        return {message_id: tuple(images) for message_id, images in found.items()}
+
+    @staticmethod
+    def _forget_unreferenced_images(db: sqlite3.Connection) -> list[str]:
+        """Delete the rows of images no message refers to; return their sha256."""
+        rows = db.execute(
+            f"SELECT sha256 FROM attachments WHERE sha256 NOT IN ({_REFERENCED_HASHES})"
+        ).fetchall()
+        if rows:
+            db.execute(f"DELETE FROM attachments WHERE sha256 NOT IN ({_REFERENCED_HASHES})")
+        return [sha256 for (sha256,) in rows]
+
+    def _remove_image_files(self, hashes: list[str]) -> None:
+        """Delete files whose rows are gone; one that cannot be deleted now is left for
+        the start-up sweep (``referenced_image_hashes`` no longer names it)."""
+        for sha256 in hashes:
+            with suppress(StorageError, ValueError):
+                self.attachment_store.remove(sha256)
+
     @staticmethod
     def _touch_conversation_of(db: sqlite3.Connection, message_id: int) -> None:
         db.execute(
@@ -359,7 +496,9 @@ class ChatRepository:
             self._db.execute("ROLLBACK")
 
 
-def _message_from_row(row: tuple[Any, ...]) -> StoredMessage:
+def _message_from_row(
+    row: tuple[Any, ...], images: tuple[ImageAttachment, ...] = ()
+) -> StoredMessage:
     (message_id, conversation_id, role, text, status, model, created_at,
      prompt_tokens, reused_tokens, generated_tokens, ttft_s, generation_s, error) = row
     counts = (prompt_tokens, reused_tokens, generated_tokens, ttft_s, generation_s)
@@ -374,5 +513,5 @@ def _message_from_row(row: tuple[Any, ...]) -> StoredMessage:
         )
     return StoredMessage(
         message_id, conversation_id, Role(role), text, MessageStatus(status), model,
-        created_at, timings, error,
+        created_at, timings, error, images,
     )

@@ -93,7 +93,34 @@ WHEN old.status != 'streaming' OR new.status != 'streaming' BEGIN
 END;
 """
 
-MIGRATIONS: tuple[str, ...] = (_MIGRATION_1,)
+# Attached images: one ``attachments`` row per stored file (content-addressed by sha256,
+# ``stored_name`` relative to the attachments folder), shared by every message that
+# carries it; ``message_attachments`` keeps each message's images in order, with the name
+# the person saw. Rows of ``attachments`` no message refers to are removed by the
+# repository when messages are deleted for good.
+_MIGRATION_2 = """
+CREATE TABLE attachments (
+    sha256      TEXT    PRIMARY KEY,
+    kind        TEXT    NOT NULL CHECK (kind IN ('image')),
+    stored_name TEXT    NOT NULL,  -- path relative to the attachments root
+    byte_size   INTEGER NOT NULL,
+    width       INTEGER,
+    height      INTEGER,
+    created_at  REAL    NOT NULL
+);
+
+CREATE TABLE message_attachments (
+    message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    position   INTEGER NOT NULL,
+    sha256     TEXT    NOT NULL REFERENCES attachments (sha256),
+    name       TEXT    NOT NULL,
+    note       TEXT    NOT NULL DEFAULT '',
+    PRIMARY KEY (message_id, position)
+);
+CREATE INDEX message_attachments_by_sha256 ON message_attachments (sha256);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_MIGRATION_1, _MIGRATION_2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

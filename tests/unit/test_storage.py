@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import random
 import re
 import sqlite3
@@ -10,9 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
+from assistant.core.attachments import ImageAttachment
 from assistant.core.generation import Timings
 from assistant.core.messages import MessageStatus, Role
+from assistant.paths import app_paths
+from assistant.storage.attachment_store import AttachmentStore
 from assistant.storage.chat_repository import DEFAULT_TITLE, ChatRepository
 from assistant.storage.database import (
     OpenedDatabase,
@@ -20,7 +26,7 @@ from assistant.storage.database import (
     damaged_database_sentence,
     open_database,
 )
-from assistant.storage.migrations import SCHEMA_VERSION, migrate, schema_version
+from assistant.storage.migrations import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
 from assistant.storage.text_rules import TITLE_MAX_CHARS, fts_query, title_from_text
 
 QUARANTINE_NAME = re.compile(r"^chat\.sqlite3\.corrupt-\d{8}-\d{6}(-\d+)?$")
@@ -465,3 +471,236 @@ def test_fts_query_quotes_every_term() -> None:
     assert fts_query("  ") is None
     assert fts_query("* - ()") is None
     assert fts_query("a\x00b") == '"ab"*'
+
+
+# ------------------------------------------------------------------------ attached images
+
+
+def png(colour: tuple[int, int, int], size: tuple[int, int] = (8, 6)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def attachments_root(tmp_path: Path) -> Path:
+    return tmp_path / "attachments"
+
+
+@pytest.fixture
+def image_repo(opened: OpenedDatabase, attachments_root: Path) -> ChatRepository:
+    return ChatRepository(opened.connection, attachments_root)
+
+
+@pytest.fixture
+def store(attachments_root: Path) -> AttachmentStore:
+    """A second store on the same folder, as the window's background thread has one."""
+    return AttachmentStore(attachments_root)
+
+
+def files_of(image: ImageAttachment) -> list[Path]:
+    return [Path(image.path), Path(image.thumbnail_path)]
+
+
+def attachment_rows(connection: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in connection.execute("SELECT sha256 FROM attachments")}
+
+
+def test_images_survive_reopen_in_their_order(
+    opened: OpenedDatabase, db_path: Path, attachments_root: Path, store: AttachmentStore
+) -> None:
+    repo = ChatRepository(opened.connection, attachments_root)
+    chat = repo.create_conversation()
+    red = store.add_image(png((255, 0, 0), (40, 30)), "red.png")
+    green = store.add_image(png((0, 255, 0)), "green.png")
+    blue = store.add_image(png((0, 0, 255)), "blue.png")
+    sent = repo.add_message(chat.id, Role.USER, "Which is warmest?", images=[green, red, blue])
+    answer = repo.add_message(chat.id, Role.ASSISTANT, "The red one.")
+    assert sent.images == (green, red, blue)  # what the store described, unchanged
+    assert answer.images == ()
+
+    again = reopen(opened, db_path)
+    try:
+        repo = ChatRepository(again.connection, attachments_root)
+        question, reply = repo.messages(chat.id)
+        assert question.images == (green, red, blue)
+        assert [image.name for image in question.images] == ["green.png", "red.png", "blue.png"]
+        assert (question.images[1].width, question.images[1].height) == (40, 30)
+        assert reply.images == ()
+        assert repo.message(sent.id) == question
+        assert repo.conversations()[0].title == "Which is warmest?"
+        assert_healthy(again.connection)
+    finally:
+        again.connection.close()
+
+
+def test_same_image_twice_is_one_row_with_each_name_and_note(
+    image_repo: ChatRepository, opened: OpenedDatabase, store: AttachmentStore
+) -> None:
+    chat = image_repo.create_conversation()
+    image = store.add_image(png((5, 5, 5)), "cat.png")
+    renamed = dataclasses.replace(image, name="cat again.png", note="Note.")
+    first = image_repo.add_message(chat.id, Role.USER, "Look", images=[image, renamed])
+    image_repo.add_message(chat.id, Role.USER, "Again", images=[image])
+    assert attachment_rows(opened.connection) == {image.sha256}
+    stored = image_repo.message(first.id)
+    assert stored is not None
+    assert [(i.name, i.note) for i in stored.images] == [("cat.png", ""), ("cat again.png",
+                                                                            "Note.")]
+
+
+def test_message_with_a_vanished_image_is_not_saved(
+    image_repo: ChatRepository, opened: OpenedDatabase, store: AttachmentStore
+) -> None:
+    chat = image_repo.create_conversation()
+    kept = store.add_image(png((1, 2, 3)), "kept.png")
+    vanished = store.add_image(png((3, 2, 1)), "Holiday photo.jpg")
+    Path(vanished.path).unlink()
+    with pytest.raises(StorageError) as raised:
+        image_repo.add_message(chat.id, Role.USER, "What is this?", images=[kept, vanished])
+    assert str(raised.value) == ("The image Holiday photo.jpg is no longer available; "
+                                 "attach it again.")
+    assert image_repo.messages(chat.id) == []
+    assert attachment_rows(opened.connection) == set()
+    assert image_repo.conversation(chat.id).title == DEFAULT_TITLE  # type: ignore[union-attr]
+
+
+def test_image_from_another_folder_is_a_programming_error(
+    image_repo: ChatRepository, tmp_path: Path
+) -> None:
+    elsewhere = AttachmentStore(tmp_path / "elsewhere").add_image(png((0, 0, 0)), "x.png")
+    chat = image_repo.create_conversation()
+    with pytest.raises(ValueError, match="not in the attachments folder"):
+        image_repo.add_message(chat.id, Role.USER, "x", images=[elsewhere])
+    assert image_repo.messages(chat.id) == []
+
+
+def test_purge_removes_images_no_message_needs_and_keeps_shared_ones(
+    image_repo: ChatRepository, opened: OpenedDatabase, store: AttachmentStore
+) -> None:
+    shared = store.add_image(png((10, 10, 10)), "shared.png")
+    only_doomed = store.add_image(png((20, 20, 20)), "only doomed.png")
+    keeper = image_repo.create_conversation("Keeper")
+    kept_message = image_repo.add_message(keeper.id, Role.USER, "mine", images=[shared])
+    doomed = image_repo.create_conversation("Doomed")
+    image_repo.add_message(doomed.id, Role.USER, "both", images=[shared, only_doomed])
+
+    image_repo.delete_conversation(doomed.id)
+    assert image_repo.purge_deleted() == 1
+
+    assert attachment_rows(opened.connection) == {shared.sha256}
+    assert not any(path.exists() for path in files_of(only_doomed))
+    assert all(path.is_file() for path in files_of(shared))
+    assert image_repo.message(kept_message.id).images == (shared,)  # type: ignore[union-attr]
+    assert image_repo.referenced_image_hashes() == {shared.sha256}
+    assert opened.connection.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_deleting_later_messages_removes_their_own_images_only(
+    image_repo: ChatRepository, opened: OpenedDatabase, store: AttachmentStore
+) -> None:
+    early = store.add_image(png((1, 1, 1)), "early.png")
+    late = store.add_image(png((2, 2, 2)), "late.png")
+    elsewhere = store.add_image(png((3, 3, 3)), "elsewhere.png")
+    chat = image_repo.create_conversation()
+    other = image_repo.create_conversation()
+    first = image_repo.add_message(chat.id, Role.USER, "one", images=[early])
+    image_repo.add_message(chat.id, Role.ASSISTANT, "two")
+    retry = image_repo.add_message(chat.id, Role.USER, "three", images=[late, early, elsewhere])
+    image_repo.add_message(other.id, Role.USER, "other", images=[elsewhere])
+
+    assert image_repo.delete_messages_from(retry.id) == 1
+
+    assert not any(path.exists() for path in files_of(late))
+    assert all(path.is_file() for path in files_of(early) + files_of(elsewhere))
+    assert attachment_rows(opened.connection) == {early.sha256, elsewhere.sha256}
+    assert [m.images for m in image_repo.messages(chat.id)] == [(early,), ()]
+    assert image_repo.message(first.id).images == (early,)  # type: ignore[union-attr]
+
+
+def test_soft_deleted_conversation_keeps_its_images_for_undo(
+    image_repo: ChatRepository, store: AttachmentStore
+) -> None:
+    image = store.add_image(png((200, 100, 0)), "sunset.png")
+    chat = image_repo.create_conversation()
+    message = image_repo.add_message(chat.id, Role.USER, "Pretty?", images=[image])
+
+    image_repo.delete_conversation(chat.id)
+    assert image_repo.purge_deleted(older_than_s=3600) == 0  # just deleted: kept for undo
+    assert image.sha256 in image_repo.referenced_image_hashes()
+    assert store.sweep_unreferenced(image_repo.referenced_image_hashes(), older_than_s=0) == 0
+    assert all(path.is_file() for path in files_of(image))
+
+    image_repo.restore_conversation(chat.id)
+    [restored] = image_repo.messages(chat.id)
+    assert restored.id == message.id and restored.images == (image,)
+    assert all(Path(p).is_file() for p in (image.path, image.thumbnail_path))
+
+
+def test_startup_sweep_removes_images_of_messages_never_sent(
+    image_repo: ChatRepository, store: AttachmentStore
+) -> None:
+    sent = store.add_image(png((1, 0, 0)), "sent.png")
+    never_sent = store.add_image(png((0, 1, 0)), "never sent.png")
+    chat = image_repo.create_conversation()
+    image_repo.add_message(chat.id, Role.USER, "here", images=[sent])
+
+    removed = store.sweep_unreferenced(image_repo.referenced_image_hashes(), older_than_s=0)
+
+    assert removed == 1
+    assert not any(path.exists() for path in files_of(never_sent))
+    assert all(path.is_file() for path in files_of(sent))
+
+
+def test_one_argument_repository_uses_the_attachments_folder_of_the_app(
+    opened: OpenedDatabase,
+) -> None:
+    repo = ChatRepository(opened.connection)
+    image = AttachmentStore(app_paths().attachments_dir).add_image(png((9, 9, 9)), "a.png")
+    chat = repo.create_conversation()
+    repo.add_message(chat.id, Role.USER, "a", images=[image])
+    assert repo.messages(chat.id)[0].images == (image,)
+
+
+def test_version_1_database_upgrades_and_keeps_its_chats(
+    db_path: Path, attachments_root: Path, store: AttachmentStore
+) -> None:
+    db_path.parent.mkdir(parents=True)
+    old = sqlite3.connect(db_path, isolation_level=None)
+    old.executescript(f"BEGIN;\n{MIGRATIONS[0]}\nPRAGMA user_version = 1;\nCOMMIT;")
+    old.execute("INSERT INTO conversations (title, created_at, updated_at) "
+                "VALUES ('Old chat', 1.0, 2.0)")
+    old.execute("INSERT INTO messages (conversation_id, role, text, status, created_at) "
+                "VALUES (1, 'user', 'written before images existed', 'complete', 1.5)")
+    old.close()
+
+    opened = open_database(db_path)
+    try:
+        connection = opened.connection
+        assert opened.quarantined is None
+        assert schema_version(connection) == SCHEMA_VERSION == 2
+        tables = {row[0] for row in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")}
+        assert {"attachments", "message_attachments",
+                "message_attachments_by_sha256"} <= tables
+        repo = ChatRepository(connection, attachments_root)
+        [chat] = repo.conversations()
+        [message] = repo.messages(chat.id)
+        assert (chat.title, message.text, message.images) == (
+            "Old chat", "written before images existed", ())
+        assert [hit.message_id for hit in repo.search("images")] == [message.id]
+
+        image = store.add_image(png((7, 8, 9)), "new.png")
+        repo.add_message(chat.id, Role.USER, "now with a picture", images=[image])
+        assert repo.messages(chat.id)[1].images == (image,)
+        assert migrate(connection) == 0
+        assert_healthy(connection)
+    finally:
+        opened.connection.close()
+
+
+def test_attachment_rows_refuse_an_unknown_kind(opened: OpenedDatabase) -> None:
+    with pytest.raises(sqlite3.IntegrityError):
+        opened.connection.execute(
+            "INSERT INTO attachments (sha256, kind, stored_name, byte_size, created_at) "
+            "VALUES ('x', 'video', 'x/x.mp4', 1, 0)")

@@ -1,0 +1,1 @@
+"""Media checks and preparation without Qt: images a person attaches (``images``)."""
