@@ -1,27 +1,72 @@
-"""The message composer: a text box that grows with its text, and a Send / Stop button."""
+"""The message composer: attached images, a text box that grows with its text, an attach
+button and a Send / Stop button."""
 
 from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QMimeData, QPointF, QRectF, QSize, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtGui import QIcon, QImage, QKeyEvent, QPainter, QPainterPath, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from assistant.ui.attachment_strip import AttachmentStrip
+from assistant.ui.image_drop import has_usable_payload, image_from_mime, local_file_paths
+
 PLACEHOLDER = "Message Mosaic… (Enter to send, Shift+Enter for a new line)"
 EMPTY_HINT = "Type a message first."
 HINT_MS = 2500
+ATTACH_TOOLTIP = "Attach images (or drop or paste them)"
+IMAGE_FILE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.gif *.bmp);;All files (*)"
 
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+def choose_image_files(parent: QWidget) -> list[str]:
+    """Ask for image files with the system's file dialog (several at once); [] if cancelled."""
+    pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
+    paths, _filter = QFileDialog.getOpenFileNames(
+        parent, "Attach images", pictures, IMAGE_FILE_FILTER
+    )
+    return list(paths)
+
+
+def paperclip_icon(palette: QPalette, side: int = 20) -> QIcon:
+    """The desktop theme's attachment icon, or a drawn paperclip in the text colour."""
+    pixmap = QPixmap(side * 2, side * 2)
+    pixmap.setDevicePixelRatio(2.0)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.translate(side / 2, side / 2)
+    painter.rotate(40)
+    painter.translate(-side / 2, -side / 2)
+    unit = side / 20
+    clip = QPainterPath()  # drawn upright, from the inner end to the outer end
+    clip.moveTo(QPointF(10.5 * unit, 6 * unit))
+    clip.lineTo(QPointF(10.5 * unit, 13.5 * unit))
+    clip.arcTo(QRectF(7.5 * unit, 12 * unit, 3 * unit, 3 * unit), 0, -180)
+    clip.lineTo(QPointF(7.5 * unit, 4.5 * unit))
+    clip.arcTo(QRectF(7.5 * unit, 2 * unit, 5 * unit, 5 * unit), 180, -180)
+    clip.lineTo(QPointF(12.5 * unit, 14 * unit))
+    clip.arcTo(QRectF(5.5 * unit, 10.5 * unit, 7 * unit, 7 * unit), 0, -180)
+    clip.lineTo(QPointF(5.5 * unit, 7 * unit))
+    pen = QPen(palette.color(QPalette.ColorRole.ButtonText), 1.6 * unit)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    painter.setPen(pen)
+    painter.drawPath(clip)
+    painter.end()
+    return QIcon.fromTheme("mail-attachment", QIcon(pixmap))
 
 
 class GrowingTextEdit(QPlainTextEdit):
@@ -29,10 +74,14 @@ class GrowingTextEdit(QPlainTextEdit):
 
     With ``enter_submits`` Enter asks to submit and Shift+Enter inserts a new line;
     otherwise Enter inserts a new line and Ctrl+Enter asks to submit. Esc asks to cancel.
+    With ``accepts_images`` pasting local files emits ``filesPasted(paths)`` and pasting a
+    picture without text (a screenshot) emits ``imagePasted(image)``; neither inserts text.
     """
 
     submitRequested = Signal()
     escapePressed = Signal()
+    filesPasted = Signal(list)
+    imagePasted = Signal(QImage)
 
     def __init__(
         self,
@@ -40,10 +89,12 @@ class GrowingTextEdit(QPlainTextEdit):
         enter_submits: bool,
         min_lines: int = 1,
         max_lines: int = 8,
+        accepts_images: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._enter_submits = enter_submits
+        self._accepts_images = accepts_images
         self._min_lines = min_lines
         self._max_lines = max_lines
         self.setTabChangesFocus(True)
@@ -87,17 +138,45 @@ class GrowingTextEdit(QPlainTextEdit):
             return
         super().keyPressEvent(event)
 
+    def _takes_as_images(self, source: QMimeData) -> bool:
+        """Whether a paste attaches rather than types: local files, or a picture that comes
+        without text (an office app copies text together with a picture of it: that is text).
+        Cheap: nothing is decoded."""
+        if not self._accepts_images:
+            return False
+        if local_file_paths(source):
+            return True
+        return not (source.hasText() and source.text().strip()) and has_usable_payload(source)
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        return self._takes_as_images(source) or super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        if not self._takes_as_images(source):
+            super().insertFromMimeData(source)
+            return
+        paths = local_file_paths(source)
+        image = None if paths else image_from_mime(source)
+        if paths:
+            self.filesPasted.emit(paths)
+        elif image is not None:
+            self.imagePasted.emit(image)
+
 
 class Composer(QWidget):
     """Where the person types. Emits ``submitted(text)`` or, while an answer is being
-    generated, ``stopRequested()``.
+    generated, ``stopRequested()``; ``filesChosen(paths)`` and ``imagePasted(image)`` when
+    the person attaches images (the owner checks them and shows them in :attr:`attachments`).
 
     The text stays until the owner calls :meth:`clear` (after it has accepted and saved the
-    message), so nothing typed is lost when sending is refused.
+    message), so nothing typed is lost when sending is refused. With images attached, an
+    empty text may be sent (``submitted("")``).
     """
 
     submitted = Signal(str)
     stopRequested = Signal()
+    filesChosen = Signal(list)
+    imagePasted = Signal(QImage)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,7 +184,9 @@ class Composer(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self._generating = False
 
-        self._input = GrowingTextEdit(enter_submits=True, min_lines=1, max_lines=8)
+        self._input = GrowingTextEdit(
+            enter_submits=True, min_lines=1, max_lines=8, accepts_images=True
+        )
         self._input.setObjectName("composerInput")
         self._input.setPlaceholderText(PLACEHOLDER)
         self._input.setAccessibleName("Message")
@@ -113,6 +194,21 @@ class Composer(QWidget):
         self._input.submitRequested.connect(self._on_enter)
         self._input.escapePressed.connect(self._on_escape)
         self._input.textChanged.connect(self._on_text_changed)
+        self._input.filesPasted.connect(self.filesChosen)
+        self._input.imagePasted.connect(self.imagePasted)
+
+        self._attachments = AttachmentStrip()
+        self._attachments.quickActionChosen.connect(self._on_quick_action)
+
+        self._attach = QToolButton()
+        self._attach.setObjectName("composerAttach")
+        self._attach.setIcon(paperclip_icon(self.palette()))
+        self._attach.setIconSize(QSize(20, 20))
+        self._attach.setAutoRaise(True)
+        self._attach.setAccessibleName("Attach images")
+        self._attach.setToolTip(ATTACH_TOOLTIP)
+        self._attach.setCursor(Qt.CursorShape.PointingHandCursor)
+        self._attach.clicked.connect(self.choose_files)
 
         self._button = QPushButton()
         self._button.setObjectName("composerSend")
@@ -135,12 +231,14 @@ class Composer(QWidget):
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(8)
+        row.addWidget(self._attach, 0, Qt.AlignmentFlag.AlignBottom)
         row.addWidget(self._input, 1)
         row.addWidget(self._button, 0, Qt.AlignmentFlag.AlignBottom)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.setSpacing(4)
+        layout.addWidget(self._attachments)
         layout.addLayout(row)
         layout.addWidget(self._hint)
         self._input.setFrameShape(QFrame.Shape.StyledPanel)
@@ -159,6 +257,15 @@ class Composer(QWidget):
     @property
     def hint(self) -> QLabel:
         return self._hint
+
+    @property
+    def attachments(self) -> AttachmentStrip:
+        """The attached images' chips; the owner sets them, the strip reports clicks."""
+        return self._attachments
+
+    @property
+    def attach_button(self) -> QToolButton:
+        return self._attach
 
     def text(self) -> str:
         return self._input.toPlainText()
@@ -181,12 +288,18 @@ class Composer(QWidget):
         self._generating = generating
         self._update_button()
 
+    def choose_files(self) -> None:
+        """Ask for image files and emit ``filesChosen`` with them (nothing when cancelled)."""
+        paths = choose_image_files(self)
+        if paths:
+            self.filesChosen.emit(paths)
+
     def submit(self) -> bool:
         """Send the text as if Enter was pressed; return whether it was sent."""
         if self._generating:
             return False
         text = self.text().strip()
-        if not text:
+        if not text and not self._attachments.items():
             self._hint.show()
             self._hint_timer.start()
             return False
@@ -220,6 +333,10 @@ class Composer(QWidget):
     def _on_escape(self) -> None:
         if self._generating:
             self.stopRequested.emit()
+
+    def _on_quick_action(self, prompt: str) -> None:
+        self.set_text(prompt)
+        self.focus_input()
 
     def _on_text_changed(self) -> None:
         if not self._hint.isHidden() and self.text().strip():

@@ -1,4 +1,4 @@
-"""One message of the transcript: role, Markdown body with code blocks, status and actions."""
+"""One message of the transcript: role, images, Markdown body and code, status and actions."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from assistant.core.messages import MessageStatus, Role
 from assistant.ui.code_block import COPIED_FEEDBACK_MS, CodeBlockWidget
 from assistant.ui.composer import GrowingTextEdit
 from assistant.ui.markdown_segments import Segment, SegmentStream
+from assistant.ui.message_images import MessageImages
 from assistant.ui.prose_view import ProseView
 
 INTERRUPTED_TEXT = "Interrupted — Mosaic closed before this answer was finished"
@@ -30,7 +31,8 @@ ERROR_FALLBACK = "This answer failed. Try again, or load the model again."
 
 
 class MessageLike(Protocol):
-    """What a message needs to offer to be shown (storage's ``StoredMessage`` does)."""
+    """What a message needs to offer to be shown (storage's ``StoredMessage`` does); an
+    ``images`` tuple of ``ImageAttachment``, where present, shows above the text."""
 
     @property
     def id(self) -> int: ...
@@ -137,6 +139,7 @@ class MessageWidget(QFrame):
         self._body_layout.setContentsMargins(0, 0, 0, 0)
         self._body_layout.setSpacing(8)
 
+        self.images_row = MessageImages(getattr(message, "images", ()))
         self._editor = self._build_editor()
         self._editor.hide()
 
@@ -181,6 +184,7 @@ class MessageWidget(QFrame):
         layout.setSpacing(6)
         layout.addLayout(header)
         layout.addWidget(self._notice)
+        layout.addWidget(self.images_row)
         layout.addWidget(self._body)
         layout.addWidget(self._editor)
         if user:
@@ -400,7 +404,9 @@ class MessageWidget(QFrame):
         return new
 
     def _sync_body_visible(self) -> None:
-        visible = not self.is_editing() and bool(self._segment_widgets)
+        visible = not self.is_editing() and bool(self._segment_widgets) and (
+            self._role is not Role.USER or bool(self._stream.text)  # images without words
+        )
         if self._body.isHidden() == visible:
             self._body.setVisible(visible)
 

@@ -1,14 +1,26 @@
-"""The composer: Enter / Shift+Enter / Esc, the Send / Stop button, growth, empty hint."""
+"""The composer: Enter / Shift+Enter / Esc, the Send / Stop button, growth, empty hint, and
+attaching images (button, paste, chips, quick actions, sending images alone)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QColor, QGuiApplication, QImage
+from PySide6.QtWidgets import QPlainTextEdit, QScrollArea, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
-from assistant.ui.composer import EMPTY_HINT, PLACEHOLDER, Composer
+from assistant.ui import composer as composer_module
+from assistant.ui.composer import (
+    EMPTY_HINT,
+    IMAGE_FILE_FILTER,
+    PLACEHOLDER,
+    Composer,
+    GrowingTextEdit,
+)
+from tests.gui.test_attachment_widgets import make_attachment
 
 pytestmark = [
     pytest.mark.gui,
@@ -137,3 +149,162 @@ def test_placeholder_accessible_names_and_focus(qtbot: QtBot, composer: Composer
     composer.activateWindow()
     composer.focus_input()
     qtbot.waitUntil(composer.input.hasFocus)
+
+
+# -- images --------------------------------------------------------------------------------
+
+
+def test_attach_button_offers_images_and_reports_the_chosen_files(
+    qtbot: QtBot, composer: Composer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    button = composer.attach_button
+    assert button.accessibleName() == "Attach images"
+    assert button.toolTip() == "Attach images (or drop or paste them)"
+    assert not button.icon().isNull()
+    chosen = [str(tmp_path / "a.png"), str(tmp_path / "b.jpg")]
+    asked: list[QWidget] = []
+    monkeypatch.setattr(composer_module, "choose_image_files",
+                        lambda parent: (asked.append(parent), chosen)[1])
+    with qtbot.waitSignal(composer.filesChosen) as signal:
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert signal.args == [chosen]
+    assert asked == [composer]
+    monkeypatch.setattr(composer_module, "choose_image_files", lambda parent: [])
+    with qtbot.assertNotEmitted(composer.filesChosen):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # the person cancelled
+    assert "*.webp" in IMAGE_FILE_FILTER and "All files (*)" in IMAGE_FILE_FILTER
+
+
+def _screenshot_mime(*, text: str = "") -> QMimeData:
+    mime = QMimeData()
+    picture = QImage(64, 48, QImage.Format.Format_RGB32)
+    picture.fill(QColor("#2a7"))
+    mime.setImageData(picture)
+    if text:
+        mime.setText(text)
+    return mime
+
+
+def test_ctrl_v_with_a_screenshot_attaches_it_and_types_nothing(
+    qtbot: QtBot, composer: Composer
+) -> None:
+    QGuiApplication.clipboard().setMimeData(_screenshot_mime())
+    composer.focus_input()
+    with qtbot.waitSignal(composer.imagePasted) as signal:
+        qtbot.keyClick(composer.input, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    (image,) = signal.args
+    assert (image.width(), image.height()) == (64, 48)
+    assert image.pixelColor(3, 3) == QColor("#2a7")
+    assert composer.text() == ""
+
+
+def test_pasting_files_attaches_them_and_text_pastes_as_text(
+    qtbot: QtBot, composer: Composer, tmp_path: Path
+) -> None:
+    box = composer.input
+    files = QMimeData()
+    files.setUrls([QUrl.fromLocalFile(str(tmp_path / "cat.png")), QUrl("https://example.org/x")])
+    files.setText(str(tmp_path / "cat.png"))
+    assert box.canInsertFromMimeData(files)
+    with qtbot.waitSignal(composer.filesChosen) as signal:
+        box.insertFromMimeData(files)
+    assert signal.args == [[str(tmp_path / "cat.png")]]
+    assert composer.text() == ""
+
+    spreadsheet = _screenshot_mime(text="A1\tB1")  # office apps copy text and its picture
+    with qtbot.assertNotEmitted(composer.imagePasted):
+        box.insertFromMimeData(spreadsheet)
+    assert composer.text() == "A1\tB1"
+    words = QMimeData()
+    words.setText(" and more")
+    with qtbot.assertNotEmitted(composer.imagePasted), \
+            qtbot.assertNotEmitted(composer.filesChosen):
+        box.insertFromMimeData(words)
+    assert composer.text() == "A1\tB1 and more"
+
+
+def test_the_message_editor_pastes_no_images(qtbot: QtBot) -> None:
+    editor = GrowingTextEdit(enter_submits=False)
+    qtbot.addWidget(editor)
+    with qtbot.assertNotEmitted(editor.imagePasted):
+        editor.insertFromMimeData(_screenshot_mime())
+    assert not editor.canInsertFromMimeData(_screenshot_mime())
+    assert editor.toPlainText() == ""
+
+
+def test_attached_images_show_above_the_text_and_may_be_sent_alone(
+    qtbot: QtBot, composer: Composer, tmp_path: Path
+) -> None:
+    assert not composer.attachments.isVisible()
+    items = [make_attachment(tmp_path, "a.png"), make_attachment(tmp_path, "b.png")]
+    composer.attachments.set_attachments(items)
+    assert composer.attachments.isVisible()
+    assert composer.attachments.y() + composer.attachments.height() <= composer.input.y()
+    with qtbot.waitSignal(composer.submitted) as signal:
+        qtbot.keyClick(composer.input, Qt.Key.Key_Return)
+    assert signal.args == [""]
+    assert not composer.hint.isVisible()
+    composer.set_text("  about these  ")
+    with qtbot.waitSignal(composer.submitted) as signal:
+        qtbot.mouseClick(composer.button, Qt.MouseButton.LeftButton)
+    assert signal.args == ["about these"]
+    composer.clear()
+    composer.attachments.set_attachments([])
+    with qtbot.assertNotEmitted(composer.submitted):
+        qtbot.keyClick(composer.input, Qt.Key.Key_Return)
+    assert composer.hint.text() == EMPTY_HINT
+
+
+def test_a_quick_action_fills_the_box_without_sending(
+    qtbot: QtBot, composer: Composer, tmp_path: Path
+) -> None:
+    composer.attachments.set_attachments([make_attachment(tmp_path, "sign.png")])
+    buttons = composer.attachments.quick_action_buttons()
+    composer.activateWindow()
+    composer.set_text("something half typed")
+    composer.attach_button.setFocus()
+    with qtbot.assertNotEmitted(composer.submitted):
+        qtbot.mouseClick(buttons["Read the text"], Qt.MouseButton.LeftButton)
+        qtbot.wait(10)
+    assert composer.text() == "Read all the text in this image and write it out exactly."
+    qtbot.waitUntil(composer.input.hasFocus)
+    qtbot.keyClicks(composer.input, " Keep the line breaks.")
+    with qtbot.waitSignal(composer.submitted) as signal:
+        qtbot.keyClick(composer.input, Qt.Key.Key_Return)
+    assert signal.args == [
+        "Read all the text in this image and write it out exactly. Keep the line breaks."]
+
+
+def test_many_chips_wrap_into_two_rows_that_scroll(qtbot: QtBot, tmp_path: Path) -> None:
+    host = QWidget()
+    layout = QVBoxLayout(host)
+    layout.addWidget(QPlainTextEdit(), 1)  # the transcript's place
+    composer = Composer()
+    layout.addWidget(composer)
+    host.resize(720, 600)
+    qtbot.addWidget(host)
+    host.show()
+    qtbot.waitExposed(host)
+    strip = composer.attachments
+    strip.set_attachments([make_attachment(tmp_path, f"photo-{i}.png") for i in range(3)])
+    for width, rows in ((720, 1), (460, 2)):
+        host.resize(width, 600)
+        qtbot.wait(30)
+        chips = strip.chips()
+        assert len({chip.y() for chip in chips}) == rows
+        lowest = max(chip.mapTo(composer, QPoint(0, chip.height())).y() for chip in chips)
+        assert lowest <= composer.input.y(), "every chip shows, above the text box"
+        assert composer.geometry().bottom() < host.height()
+
+    strip.set_attachments([make_attachment(tmp_path, f"photo-{i}.png") for i in range(9)])
+    qtbot.wait(30)
+    chips = strip.chips()
+    scroll = strip.findChild(QScrollArea, "attachmentChipScroll")
+    two_rows = 2 * chips[0].height() + 6
+    assert scroll.height() == two_rows, "more rows scroll instead of pushing the text box up"
+    assert scroll.verticalScrollBar().maximum() > 0
+    assert composer.geometry().bottom() < host.height()
+    scroll.ensureWidgetVisible(chips[-1])
+    qtbot.wait(10)
+    bottom = chips[-1].mapTo(scroll.viewport(), QPoint(0, chips[-1].height())).y()
+    assert 0 < bottom <= scroll.viewport().height(), "the last chip can be scrolled to"
