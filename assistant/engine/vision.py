@@ -135,7 +135,8 @@ class VisionContext:
             raise BackendError(ErrorCode.IMAGE, f"The image {image.name} is no longer on disk; "
                                                 "attach it again.")
         try:
-            pixels = pixels_for_model(Path(image.path), max_side=self.max_side)
+            pixels = pixels_for_model(Path(image.path), max_side=self.max_side,
+                                      name=image.name)
         except ImageFileError as exc:
             raise BackendError(ErrorCode.IMAGE, str(exc)) from None
         data = (ctypes.c_uint8 * len(pixels.rgb)).from_buffer_copy(pixels.rgb)

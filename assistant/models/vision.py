@@ -161,19 +161,42 @@ def projector_candidates(model_path: Path) -> list[Path]:
 
 
 def find_projector(model: GGUFInfo) -> Path | None:
-    """The projector beside ``model`` that fits it, preferring one named like the model."""
-    model_words = _name_words(Path(model.path).stem) | _name_words(model.name)
+    """The projector beside ``model`` that fits it and is named most like it.
+
+    Several models often share a folder, and a projector can fit models it was not made for
+    (Qwen2.5-VL-3B's projector fits the text-only Qwen2.5-3B). So a projector goes to the
+    model whose file name shares the most words with it; a model gets it only when no other
+    model in the folder is named more like it (or when it is the folder's only model).
+    """
+    model_path = Path(model.path)
+    model_words = _name_words(model_path.stem) | _name_words(model.name)
+    others = [_name_words(p.stem) for p in _other_models(model_path)]
     best: tuple[int, str, Path] | None = None
-    for candidate in projector_candidates(Path(model.path)):
+    for candidate in projector_candidates(model_path):
+        words = _name_words(candidate.stem)
+        shared = len(model_words & words)
+        rival = max((len(other & words) for other in others), default=0)
+        if shared < rival or (others and shared == 0):
+            continue
         try:
             check_projector(model, inspect_gguf(candidate))
         except ModelFileError:
             continue
-        shared = len(model_words & _name_words(candidate.stem))
         key = (-shared, candidate.name.casefold(), candidate)
         if best is None or key < best:
             best = key
     return None if best is None else best[2]
+
+
+def _other_models(model_path: Path) -> list[Path]:
+    """The other language-model GGUF files in the model's folder (names only)."""
+    try:
+        entries = list(os.scandir(model_path.parent))
+    except OSError:
+        return []
+    return [Path(entry.path) for entry in entries
+            if entry.name.lower().endswith(".gguf") and PROJECTOR_MARK not in entry.name.lower()
+            and entry.name != model_path.name and not entry.name.startswith(".")]
 
 
 def _name_words(text: str) -> set[str]:

@@ -10,6 +10,7 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
@@ -17,6 +18,8 @@ from PySide6.QtCore import QObject, Slot
 from assistant.core.messages import ChatTurn, MessageStatus, Role
 from assistant.core.protocol import EngineError, FinishReason, GenerationDone, GenerationStarted
 from assistant.storage.chat_repository import StoredMessage
+from assistant.storage.errors import StorageError
+from assistant.ui.attachment_controller import AttachmentController
 from assistant.ui.composer import Composer
 from assistant.ui.conversation_controller import ConversationController
 from assistant.ui.message_view import MessageView
@@ -34,6 +37,7 @@ NO_MODEL = "Load a model first: choose one in the bar above (or Open… a .gguf 
 BUSY = "Mosaic is still answering; wait for it or press Stop (Esc)."
 SAVE_FAILED = ("Could not save to the chat database ({reason}); the answer is still shown, but "
                "free some disk space so it can be kept.")
+STILL_PREPARING = "Wait a moment: the attached images are still being prepared."
 
 
 @dataclass
@@ -54,7 +58,7 @@ def turns_for_prompt(messages: list[StoredMessage]) -> tuple[ChatTurn, ...]:
         if message.role is Role.ASSISTANT and (message.status is MessageStatus.ERROR
                                                or not message.text.strip()):
             continue
-        turns.append(ChatTurn(message.role, message.text))
+        turns.append(ChatTurn(message.role, message.text, message.images))
     return tuple(turns)
 
 
@@ -63,7 +67,8 @@ class ChatController(QObject):
 
     def __init__(self, services: AppServices, conversations: ConversationController,
                  models: ModelController, view: MessageView, composer: Composer,
-                 notice_bar: NoticeBar, window: QWidget) -> None:
+                 attachments: AttachmentController, notice_bar: NoticeBar,
+                 window: QWidget) -> None:
         super().__init__(window)
         self._repo = services.repository
         self._settings = services.settings
@@ -72,7 +77,9 @@ class ChatController(QObject):
         self._models = models
         self._view = view
         self._composer = composer
+        self._attachments = attachments
         self._notice = notice_bar
+        self._offered_model: str | None = None  # the vision model a notice offers
         self._answer: _Answer | None = None
         self._save_failed = False
         composer.submitted.connect(self.send)
@@ -81,6 +88,7 @@ class ChatController(QObject):
         view.editSubmitted.connect(self.edit_and_resend)
         conversations.currentChanged.connect(self.show_conversation)
         conversations.conversationDeleted.connect(self._conversation_deleted)
+        notice_bar.actionRequested.connect(self._use_offered_model)
         self._engine.generationStarted.connect(self._started)
         self._engine.tokensArrived.connect(self._tokens)
         self._engine.generationFinished.connect(self._finished)
@@ -106,7 +114,8 @@ class ChatController(QObject):
     @Slot(str)
     def send(self, text: str) -> None:
         """Commit the person's message, then ask for an answer. Nothing typed is lost."""
-        if not text.strip():
+        images = self._attachments.pending()
+        if not text.strip() and not images:
             return
         if self.is_generating:
             self._notice.show_info(BUSY)
@@ -114,16 +123,53 @@ class ChatController(QObject):
         if not self._models.has_model:
             self._notice.show_error(NO_MODEL)
             return
+        if self._attachments.is_preparing:
+            self._notice.show_info(STILL_PREPARING)
+            return
+        if images and not self._can_see():
+            self._offer_vision_models()
+            return  # the text and the images stay in the composer
         try:
             conversation_id = self._conversations.ensure_current()
-            message = self._repo.add_message(conversation_id, Role.USER, text)
+            message = self._repo.add_message(conversation_id, Role.USER, text, images=images)
+        except StorageError as exc:
+            self._notice.show_error(str(exc))
+            return
         except sqlite3.Error as exc:
             self._notice.show_error(SAVE_FAILED.format(reason=exc))
             return  # the text stays in the composer
         self._composer.clear()
+        self._attachments.clear()
         self._view.append_message(message)
         self._conversations.refresh()
         self._ask(conversation_id)
+
+    def _can_see(self) -> bool:
+        """Whether the loaded model takes images (a model still loading gets the benefit)."""
+        return self._models.is_loading or self._models.image_budget() is not None
+
+    def _offer_vision_models(self) -> None:
+        """Say so before sending, and offer the vision models the person has."""
+        name = self._models.loaded_model_name() or "The loaded model"
+        others = [path for path in self._models.vision_models()
+                  if path != self._models.loaded_model_path()]
+        if not others:
+            self._notice.show_error(
+                f"{name} cannot see images, so it would answer without looking at them. Put a "
+                "vision model and its mmproj file in the models folder, or choose this "
+                "model's mmproj with Vision… in the model bar.")
+            return
+        names = ", ".join(Path(path).name for path in others[:3])
+        self._offered_model = others[0]
+        self._notice.show_action(
+            f"{name} cannot see images, so it would answer without looking at them. Vision "
+            f"models you have: {names}.", f"Use {Path(others[0]).name}")
+
+    @Slot()
+    def _use_offered_model(self) -> None:
+        if self._offered_model is not None:
+            path, self._offered_model = self._offered_model, None
+            self._models.switch_to(path)
 
     def _ask(self, conversation_id: int) -> None:
         conversation = self._repo.conversation(conversation_id)

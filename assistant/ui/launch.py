@@ -58,7 +58,8 @@ def create_services(backend: str = "llama", options: dict | None = None,
     notice = None
     if opened.quarantined is not None:
         notice = damaged_database_sentence(opened.quarantined)
-    return AppServices(paths, ChatRepository(opened.connection), SettingsStore(paths.settings_file),
+    repository = ChatRepository(opened.connection, paths.attachments_dir)
+    return AppServices(paths, repository, SettingsStore(paths.settings_file),
                        EngineClient(backend, options), notice)
 
 

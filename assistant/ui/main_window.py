@@ -9,10 +9,12 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from assistant import APP_NAME
+from assistant.ui.attachment_controller import AttachmentController
 from assistant.ui.chat_controller import ChatController
 from assistant.ui.composer import Composer
 from assistant.ui.conversation_controller import ConversationController
 from assistant.ui.conversation_sidebar import ConversationSidebar
+from assistant.ui.image_drop import ImageDropFilter
 from assistant.ui.message_view import MessageView
 from assistant.ui.model_controller import ModelController
 from assistant.ui.model_panel import ModelPanel
@@ -55,11 +57,16 @@ class MainWindow(QMainWindow):
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
 
+        self.image_drop = ImageDropFilter(self)
         self.models = ModelController(services, self.model_panel, self.notice_bar, self)
         self.conversations = ConversationController(
             services, self.sidebar, self.notice_bar, self)
+        self.attachments = AttachmentController(
+            services.repository.attachment_store, services.repository.referenced_image_hashes(),
+            self.composer, self.image_drop, self.models, self.notice_bar, self)
         self.chat = ChatController(services, self.conversations, self.models,
-                                   self.message_view, self.composer, self.notice_bar, self)
+                                   self.message_view, self.composer, self.attachments,
+                                   self.notice_bar, self)
         self._add_actions()
         self.conversations.restore_last()
         if services.startup_notice:

@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from assistant.client.background import run_in_background
 from assistant.core.hardware import physical_cores
@@ -30,6 +30,8 @@ class ModelController(QObject):
     settings), else the matching ``mmproj`` file beside it. A projector that fails (or crashes
     the engine) is set aside for this session and the model is loaded again without it.
     """
+
+    loadedModelChanged = Signal()  # a model (with or without sight) loaded, or none is
 
     def __init__(self, services: AppServices, panel: ModelPanel, notice_bar: NoticeBar,
                  window: QWidget) -> None:
@@ -80,6 +82,10 @@ class ModelController(QObject):
         if setup is None or setup.projector is None or setup.budget is None:
             return None
         return setup.budget if _key(setup.projector.path) == _key(loaded.mmproj) else None
+
+    def loaded_model_path(self) -> str | None:
+        loaded = self._engine.loaded_model
+        return loaded.path if loaded is not None else None
 
     def loaded_context(self) -> int:
         loaded = self._engine.loaded_model
@@ -219,8 +225,10 @@ class ModelController(QObject):
             self._load_request = None
         device = f"GPU ({loaded.n_gpu_layers} layers)" if loaded.n_gpu_layers else "CPU"
         sight = " · sees images" if loaded.mmproj else ""
+        threads = f"{loaded.n_threads} thread{'' if loaded.n_threads == 1 else 's'}"
         self._panel.set_loaded(
-            loaded.name, f"{loaded.n_ctx} ctx · {loaded.n_threads} threads · {device}{sight}")
+            loaded.name, f"{loaded.n_ctx} ctx · {threads} · {device}{sight}")
+        self.loadedModelChanged.emit()
         settings = self._services.settings
         if settings.current.last_model_path != loaded.path:
             try:
@@ -255,6 +263,7 @@ class ModelController(QObject):
     def _engine_crashed(self, sentence: str) -> None:
         self._load_request = None
         self._notice.show_error(sentence)
+        self.loadedModelChanged.emit()
 
     @Slot()
     def edit_settings(self) -> None:

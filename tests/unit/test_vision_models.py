@@ -125,3 +125,19 @@ def test_damaged_projectors_that_would_crash_llama_cpp_are_refused_by_their_head
     assert said in str(caught.value)
     assert damaged.name in str(caught.value)
     assert isinstance(caught.value, ProjectorMismatch) or "incomplete" in str(caught.value)
+
+
+def test_a_projector_goes_to_the_model_named_like_it_not_to_a_text_model_of_the_same_width(
+        tmp_path: Path) -> None:
+    pair = write_tiny_vision_pair(tmp_path, name="qwen2.5-vl-3b-instruct")
+    text_only = write_tiny_llama(tmp_path / "qwen2.5-3b-instruct-q4_k_m.gguf")  # also 64 wide
+    assert find_projector(inspect_gguf(pair.model)) == pair.mmproj
+    assert find_projector(inspect_gguf(text_only)) is None
+    assert vision_capable([str(pair.model), str(text_only)]) == {
+        str(pair.model): str(pair.mmproj)}
+
+
+def test_a_model_alone_in_its_folder_takes_any_fitting_projector(tmp_path: Path) -> None:
+    pair = write_tiny_vision_pair(tmp_path)
+    renamed = pair.mmproj.rename(tmp_path / "mmproj-model-f16.gguf")
+    assert find_projector(inspect_gguf(pair.model)) == renamed
