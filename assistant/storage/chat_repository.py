@@ -236,6 +236,8 @@ class ChatRepository:
                     (message_id, position, image.sha256, image.name, image.note),
                 )
             new_title = title_from_text(text) if role is Role.USER else ""
+            if role is Role.USER and not new_title and images:  # a picture and no words
+                new_title = title_from_text(f"Image: {Path(images[0].name).stem}")
             if row[0] == DEFAULT_TITLE and new_title:
                 db.execute(
                     "UPDATE conversations SET updated_at = ?, title = ? WHERE id = ?",

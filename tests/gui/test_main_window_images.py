@@ -152,6 +152,8 @@ def test_a_pasted_screenshot_becomes_a_chip(qtbot: QtBot, vision_in_folder: Visi
     viewers[0].close()
     send(qtbot, window, "")  # images alone may be sent
     assert stored(window)[0].images[0].sha256 == chip.sha256
+    [conversation] = window.services.repository.conversations()
+    assert conversation.title == "Image: Pasted image"
 
 
 def test_a_follow_up_reuses_the_image_already_in_the_conversation(
