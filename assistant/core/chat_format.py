@@ -129,12 +129,16 @@ def render_chat(template: str, turns: Sequence[ChatTurn], system_prompt: str,
     raise ChatTemplateError(f"The model's chat template refused this conversation: {refusal}")
 
 
-def render_plain(turns: Sequence[ChatTurn], system_prompt: str) -> str:
+def render_plain(turns: Sequence[ChatTurn], system_prompt: str,
+                 speakers: tuple[str, str] | None = None) -> str:
     """A plain transcript a base model (no chat template) continues as the assistant.
 
     ``User: …`` / ``Assistant: …`` lines, each turn separated by a blank line, ending with
     ``Assistant:`` for the model to continue. The system prompt, if any, comes first.
+    ``speakers`` replaces the two names for families trained on others (moondream's
+    ``Question:`` / ``Answer:``, LLaVA-1.5's ``USER:`` / ``ASSISTANT:``).
     """
+    user_name, assistant_name = speakers or (PLAIN_USER, PLAIN_ASSISTANT)
     parts: list[str] = []
     if system_prompt.strip():
         parts.append(system_prompt.strip())
@@ -142,12 +146,13 @@ def render_plain(turns: Sequence[ChatTurn], system_prompt: str) -> str:
         if turn.role is Role.SYSTEM:
             parts.append(turn.text.strip())
         else:
-            speaker = PLAIN_USER if turn.role is Role.USER else PLAIN_ASSISTANT
+            speaker = user_name if turn.role is Role.USER else assistant_name
             parts.append(f"{speaker}: {turn.text.strip()}")
-    parts.append(f"{PLAIN_ASSISTANT}:")
+    parts.append(f"{assistant_name}:")
     return "\n\n".join(parts)
 
 
-def plain_stop_strings() -> tuple[str, ...]:
+def plain_stop_strings(speakers: tuple[str, str] | None = None) -> tuple[str, ...]:
     """Text that ends an answer in the plain format: the start of the next turn."""
-    return (f"\n{PLAIN_USER}:", f"\n{PLAIN_ASSISTANT}:")
+    user_name, assistant_name = speakers or (PLAIN_USER, PLAIN_ASSISTANT)
+    return (f"\n{user_name}:", f"\n{assistant_name}:")

@@ -62,7 +62,7 @@ from assistant.models.gguf_inspect import (
     check_fits_memory,
     inspect_gguf,
 )
-from assistant.models.vision import check_projector, image_budget
+from assistant.models.vision import check_projector, image_budget, plain_speakers
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +88,7 @@ class _Model:
     n_batch: int
     n_swa: int
     vision: VisionContext | None = None
+    speakers: tuple[str, str] | None = None  # turn names for the plain format, by family
 
 
 class LlamaBackend:
@@ -197,6 +198,7 @@ class LlamaBackend:
                 raise
         self._model = self._describe(llama_cpp, llm, info)
         self._model.vision = vision
+        self._model.speakers = plain_speakers(budget.family) if budget and vision else None
         self._kv_pieces = None
         if vision is not None:
             progress(1.0, "projector")
@@ -263,7 +265,7 @@ class LlamaBackend:
 
         def render(turns: Sequence[ChatTurn]) -> str:
             if template is None:
-                return render_plain(turns, system)
+                return render_plain(turns, system, model.speakers)
             return render_chat(template, turns, system, model.bos_text, model.eos_text)
 
         return render
@@ -295,7 +297,7 @@ class LlamaBackend:
         except ChatTemplateError as exc:
             raise BackendError(ErrorCode.BAD_REQUEST, str(exc)) from None
         tokens = counted.get(len(fitted.turns)) or self.tokenize(render(fitted.turns))
-        stops = plain_stop_strings() if model.template is None else ()
+        stops = plain_stop_strings(model.speakers) if model.template is None else ()
         return tokens, fitted.dropped_turns, stops
 
     def build_vision_prompt(self, request: Generate) -> tuple[TokenizedPrompt, int,
@@ -347,7 +349,7 @@ class LlamaBackend:
         finally:
             for unused in built.values():
                 unused.free()
-        stops = plain_stop_strings() if model.template is None else ()
+        stops = plain_stop_strings(model.speakers) if model.template is None else ()
         return prompt, fitted.dropped_turns, stops
 
     def _too_long_with_images(self, request: Generate, built: dict[int, TokenizedPrompt],

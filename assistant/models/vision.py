@@ -56,6 +56,18 @@ def vision_family(projector: ProjectorMeta, model: GGUFInfo | None = None) -> Vi
     return family
 
 
+# How template-less models of a family were trained to converse (None: Mosaic's default).
+_PLAIN_SPEAKERS: dict[VisionFamily, tuple[str, str]] = {
+    VisionFamily.MOONDREAM: ("Question", "Answer"),
+    VisionFamily.LLAVA: ("USER", "ASSISTANT"),
+}
+
+
+def plain_speakers(family: VisionFamily) -> tuple[str, str] | None:
+    """The turn names a family expects when its model has no chat template."""
+    return _PLAIN_SPEAKERS.get(family)
+
+
 @dataclass(frozen=True)
 class ImageBudget:
     """How one family wants images: the longest side sent, and a token estimate."""
@@ -285,6 +297,7 @@ __all__ = [
     "fit_within",
     "image_budget",
     "inspect_vision_model",
+    "plain_speakers",
     "projector_candidates",
     "vision_capable",
     "vision_family",

@@ -26,6 +26,7 @@ from assistant.engine.backend import BackendError
 from assistant.engine.llama_backend import LlamaBackend
 from assistant.engine.process import EngineProcess
 from assistant.storage.attachment_store import AttachmentStore
+from tests.support.synthetic_gguf import write_tiny_llama
 from tests.support.synthetic_vision import VisionPair, write_tiny_vision_pair
 
 pytestmark = pytest.mark.engine
@@ -237,3 +238,25 @@ def _until(engine: EngineProcess, kinds: tuple[type, ...]) -> list[object]:
         if isinstance(event, kinds):
             return events
         assert not hasattr(event, "code"), event
+
+
+def test_a_model_without_chat_template_is_prompted_the_way_its_family_was_trained(
+        tmp_path: Path, tiny_vision_pair: VisionPair,
+        images: dict[str, ImageAttachment]) -> None:
+    bare = write_tiny_llama(tmp_path / "llava-no-template.gguf", chat_template=None)
+    llama = LlamaBackend()
+    try:
+        llama.load(LoadModel(1, str(bare), LoadParams(n_ctx=512, n_threads=1),
+                             str(tiny_vision_pair.mmproj)), lambda _f, _s="model": None)
+        prompt, _dropped, stops = llama.build_vision_prompt(
+            Generate(2, (_user(QUESTION, images["red"]),), "", GREEDY))
+        try:
+            text_tokens = [p for p in prompt.pieces if isinstance(p, int)]
+            text = llama.llm.detokenize(text_tokens).decode()
+        finally:
+            prompt.free()
+        assert text.lstrip().startswith("USER:") and text.rstrip().endswith("ASSISTANT:")
+        assert "\nUSER:" in stops
+        assert _ask(llama, _user(QUESTION, images["red"])).text
+    finally:
+        llama.close()
