@@ -25,7 +25,11 @@ from tests.gui.conftest import (
     open_window,
     stored,
 )
-from tests.support.synthetic_vision import VisionPair, write_corrupt_mmproj
+from tests.support.synthetic_vision import (
+    VisionPair,
+    write_corrupt_mmproj,
+    write_tiny_vision_pair,
+)
 
 pytestmark = pytest.mark.gui
 
@@ -253,3 +257,29 @@ def test_a_projector_that_crashes_the_engine_is_named_and_the_model_still_chats(
     with qtbot.waitSignal(window.services.engine.generationFinished, timeout=ANSWER_TIMEOUT_MS):
         window.composer.submit()
     assert stored(window)[-1].text
+
+
+def test_a_projector_picked_with_vision_is_checked_remembered_and_used(
+        qtbot: QtBot, vision_in_folder: VisionPair, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    wide = write_tiny_vision_pair(tmp_path / "wide", projection_dim=96, name="wide")
+    window = vision_window(qtbot, vision_in_folder.model)
+    panel = window.model_panel
+    monkeypatch.setattr(panel, "choose_projector_file", lambda: str(wide.mmproj))
+    qtbot.mouseClick(panel.vision_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "does not belong to" in window.notice_bar.text(), timeout=10_000)
+    assert "96-wide" in window.notice_bar.text()
+    qtbot.waitUntil(lambda: window.services.engine.loaded_model is not None
+                    and not window.models.is_loading, timeout=LOAD_TIMEOUT_MS)
+    # the projector beside the model is still the one in use
+    assert window.services.engine.loaded_model.mmproj == str(vision_in_folder.mmproj)
+
+    copy = tmp_path / "elsewhere" / "mmproj-my-copy.gguf"
+    copy.parent.mkdir()
+    shutil.copy(vision_in_folder.mmproj, copy)
+    monkeypatch.setattr(panel, "choose_projector_file", lambda: str(copy))
+    with qtbot.waitSignal(window.services.engine.modelLoaded, timeout=LOAD_TIMEOUT_MS) as loaded:
+        qtbot.mouseClick(panel.vision_button, Qt.MouseButton.LeftButton)
+    assert loaded.args[0].mmproj == str(copy)
+    choices = window.services.settings.current.projector_choices
+    assert choices == {str(vision_in_folder.model): str(copy)}
