@@ -254,12 +254,15 @@ class EngineWorker:
         event_id = getattr(event, "request_id", None)
         mine = running is not None and event_id == running.request_id
         if isinstance(event, TokenText):
+            first = False
             if mine and running is not None:
                 running.tokens += 1
                 if running.first_token_at is None:
                     running.first_token_at = time.monotonic()
+                    first = True
             self._buffer.setdefault(event.request_id, []).append(event.text)
-            if time.monotonic() - self._last_flush >= self._frame_interval_s:
+            # The first text of an answer goes out at once: it is what the person waits for.
+            if first or time.monotonic() - self._last_flush >= self._frame_interval_s:
                 self._flush()
             return
         if isinstance(event, GenerationStarted):

@@ -112,7 +112,9 @@ class VisionContext:
         with LLAMA_LOG.record() as lines:
             ctx = mtmd.mtmd_init_from_file(projector.path.encode(), llm.model, params)
         if not ctx:
-            detail = " ".join("".join(lines).split())[-200:]
+            errors = [line.strip() for line in "".join(lines).splitlines() if line.strip()
+                      and "Failed to load CLIP model" not in line]
+            detail = errors[-1].split(": ", 1)[-1][:200] if errors else ""
             raise BackendError(ErrorCode.PROJECTOR_FILE,
                                f"llama.cpp could not open the vision projector {label}"
                                f"{f' ({detail})' if detail else ''}; download it again or "
