@@ -1,35 +1,27 @@
-"""The real text backend: llama.cpp through llama-cpp-python, with Mosaic's own token loop.
+"""The real backend: llama.cpp through llama-cpp-python, with Mosaic's own token loop.
 
 ``llama_cpp`` is imported inside functions only, so importing this module stays cheap.
-The loop (rather than ``create_completion``) exists to:
-
-- reuse the KV cache across turns: only the tokens after the longest common prefix with
-  what the context already holds are evaluated, in chunks, checking for Cancel in between;
-- detokenize incrementally (one token's bytes into a UTF-8 decoder), so the work per token
-  does not grow with the answer;
-- stop on end-of-generation tokens, template end markers and held-back plain stop strings.
+This module loads models (with their vision projector) and evaluates prompts; prompts are
+built in :mod:`prompt_builder`, answers streamed by :mod:`answer_stream`. Its own loop
+(rather than ``create_completion`` or the chat handlers) exists to reuse the KV cache
+across turns: only what follows the longest common prefix with what the context already
+holds is evaluated — text tokens, and images, which are named by their sha256 — in chunks,
+checking for Cancel in between.
 """
 
 from __future__ import annotations
 
 import logging
-import random
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from assistant.core.chat_format import (
     ChatTemplateError,
     check_template,
-    plain_stop_strings,
-    render_chat,
-    render_plain,
 )
-from assistant.core.context_budget import MIN_ANSWER_TOKENS, PromptTooLong, fit_turns
-from assistant.core.generation import LoadParams, SamplingParams, Timings
+from assistant.core.generation import LoadParams, Timings
 from assistant.core.hardware import available_memory_bytes, physical_cores
-from assistant.core.messages import ChatTurn, Role
 from assistant.core.protocol import (
     ErrorCode,
     FinishReason,
@@ -37,16 +29,20 @@ from assistant.core.protocol import (
     GenerationStarted,
     LoadModel,
     ModelLoaded,
-    TokenText,
 )
+from assistant.engine.answer_stream import AnswerStream
 from assistant.engine.backend import BackendError, GenerationControl
-from assistant.engine.detokenizer import IncrementalDetokenizer, StopText
 from assistant.engine.llama_native import (
     LLAMA_LOG,
     import_llama,
     load_failure_message,
     load_progress,
-    piece_reader,
+)
+from assistant.engine.prompt_builder import (
+    LoadedModel,
+    build_text_prompt,
+    build_vision_prompt,
+    tokenize,
 )
 from assistant.engine.vision import (
     ImagePiece,
@@ -73,31 +69,13 @@ _END_MARKERS = ("<|im_end|>", "<end_of_turn>", "<|eot_id|>", "<|end|>", "<|endof
 _PENALTY_LAST_N = 64
 
 
-@dataclass
-class _Model:
-    """A loaded model and what the loop needs to know about it."""
-
-    llm: Any
-    info: GGUFInfo
-    template: str | None
-    bos_text: str
-    eos_text: str
-    add_bos: bool
-    stop_tokens: frozenset[int]
-    n_ctx: int
-    n_batch: int
-    n_swa: int
-    vision: VisionContext | None = None
-    speakers: tuple[str, str] | None = None  # turn names for the plain format, by family
-
-
 class LlamaBackend:
     """Implements :class:`assistant.engine.backend.LLMBackend` with llama.cpp."""
 
     def __init__(self, options: dict[str, Any] | None = None) -> None:
         options = dict(options or {})
         self._n_batch = int(options.get("n_batch", 512))
-        self._model: _Model | None = None
+        self._model: LoadedModel | None = None
         self.last_prompt_eval_tokens = 0  # prompt tokens evaluated by the last answer
         self.last_answer_tokens: list[int] = []  # token ids of the last answer (tests)
         self.last_images_encoded = 0  # image chunks encoded by the last answer (tests)
@@ -213,7 +191,7 @@ class LlamaBackend:
             vision_family=budget.family.value if budget and vision else "",
             image_max_side=budget.max_side if budget and vision else 0)
 
-    def _describe(self, llama_cpp: Any, llm: Any, info: GGUFInfo) -> _Model:
+    def _describe(self, llama_cpp: Any, llm: Any, info: GGUFInfo) -> LoadedModel:
         model = llm._model  # llama_cpp._internals.LlamaModel
         template = info.chat_template
         if template:
@@ -232,7 +210,7 @@ class LlamaBackend:
                 ids = llm.tokenize(marker.encode(), add_bos=False, special=True)
                 if len(ids) == 1:
                     stop_tokens.add(ids[0])
-        return _Model(
+        return LoadedModel(
             llm=llm, info=info, template=template or None,
             bos_text=text_of(llm.token_bos()), eos_text=text_of(llm.token_eos()),
             add_bos=bool(model.add_bos_token()), stop_tokens=frozenset(stop_tokens),
@@ -251,129 +229,30 @@ class LlamaBackend:
 
     def tokenize(self, text: str) -> list[int]:
         """Tokens of a whole prompt: special tokens parsed, BOS added once when wanted."""
-        model = self._require_model()
-        add_bos = model.add_bos and not (model.bos_text and text.startswith(model.bos_text))
-        return model.llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=True)
+        return tokenize(self._require_model(), text)
 
-    def _require_model(self) -> _Model:
+    def _require_model(self) -> LoadedModel:
         if self._model is None:
             raise BackendError(ErrorCode.NO_MODEL, "Load a model first.")
         return self._model
 
-    def _renderer(self, model: _Model, system: str) -> Callable[[Sequence[ChatTurn]], str]:
-        template = model.template
-
-        def render(turns: Sequence[ChatTurn]) -> str:
-            if template is None:
-                return render_plain(turns, system, model.speakers)
-            return render_chat(template, turns, system, model.bos_text, model.eos_text)
-
-        return render
-
     def build_prompt(self, request: Generate) -> tuple[list[int], int, tuple[str, ...]]:
         """Prompt tokens, how many turns were dropped to fit, and plain stop strings."""
-        model = self._require_model()
-        reserve = min(request.sampling.max_tokens, model.n_ctx // 4)
-        if request.raw:
-            text = next((t.text for t in reversed(request.turns) if t.role is Role.USER), "")
-            tokens = self.tokenize(text)
-            if len(tokens) > model.n_ctx - min(reserve, MIN_ANSWER_TOKENS):
-                raise BackendError(ErrorCode.PROMPT_TOO_LONG,
-                                   str(PromptTooLong(len(tokens), model.n_ctx, False)))
-            return tokens, 0, ()
-        render = self._renderer(model, request.system_prompt)
-        counted: dict[int, list[int]] = {}
-
-        def count(turns: list[ChatTurn]) -> int:
-            tokens = self.tokenize(render(turns))
-            counted[len(turns)] = tokens
-            return len(tokens)
-
-        try:
-            fitted = fit_turns(request.turns, request.system_prompt, count, model.n_ctx,
-                               reserve)
-        except PromptTooLong as exc:
-            raise BackendError(ErrorCode.PROMPT_TOO_LONG, str(exc)) from None
-        except ChatTemplateError as exc:
-            raise BackendError(ErrorCode.BAD_REQUEST, str(exc)) from None
-        tokens = counted.get(len(fitted.turns)) or self.tokenize(render(fitted.turns))
-        stops = plain_stop_strings(model.speakers) if model.template is None else ()
-        return tokens, fitted.dropped_turns, stops
+        return build_text_prompt(self._require_model(), request)
 
     def build_vision_prompt(self, request: Generate) -> tuple[TokenizedPrompt, int,
                                                               tuple[str, ...]]:
         """The prompt of a conversation with images, tokenized by mtmd (free it after use)."""
-        model = self._require_model()
-        vision = model.vision
-        if vision is None:
-            raise BackendError(ErrorCode.NO_VISION,
-                               f"{model.info.name} cannot see images: it was loaded without "
-                               "a vision projector (mmproj). Choose a vision model, or pick "
-                               "this model's mmproj file in the model bar.")
-        reserve = min(request.sampling.max_tokens, model.n_ctx // 4)
-        render = self._renderer(model, request.system_prompt)
-        marker = vision.marker
-
-        def marked(turn: ChatTurn) -> ChatTurn:
-            text = turn.text.replace(marker, "")
-            if turn.images:
-                text = marker * len(turn.images) + "\n" + text
-            return ChatTurn(turn.role, text)
-
-        built: dict[int, TokenizedPrompt] = {}
-
-        def count(turns: list[ChatTurn]) -> int:
-            text = render([marked(turn) for turn in turns])
-            add_special = model.add_bos and not (model.bos_text
-                                                 and text.startswith(model.bos_text))
-            images = [image for turn in turns for image in turn.images]
-            prompt = vision.tokenize(text, images, add_special)
-            old = built.pop(len(turns), None)
-            if old is not None:
-                old.free()
-            built[len(turns)] = prompt
-            return prompt.n_cells
-
-        try:
-            try:
-                fitted = fit_turns(request.turns, request.system_prompt, count, model.n_ctx,
-                                   reserve)
-            except PromptTooLong as exc:
-                raise BackendError(ErrorCode.PROMPT_TOO_LONG,
-                                   self._too_long_with_images(request, built, exc)) from None
-            except ChatTemplateError as exc:
-                raise BackendError(ErrorCode.BAD_REQUEST, str(exc)) from None
-            if len(fitted.turns) not in built:
-                count(list(fitted.turns))
-            prompt = built.pop(len(fitted.turns))
-        finally:
-            for unused in built.values():
-                unused.free()
-        stops = plain_stop_strings(model.speakers) if model.template is None else ()
-        return prompt, fitted.dropped_turns, stops
-
-    def _too_long_with_images(self, request: Generate, built: dict[int, TokenizedPrompt],
-                              exc: PromptTooLong) -> str:
-        model = self._require_model()
-        last = request.turns[-1] if request.turns else None
-        if last is None or not last.images:
-            return str(exc)
-        smallest = built[min(built)] if built else None
-        image_tokens = smallest.image_tokens if smallest is not None else 0
-        noun = "image takes" if len(last.images) == 1 else f"{len(last.images)} images take"
-        return (f"This message's {noun} about {image_tokens:,} context tokens, and with its "
-                f"text the prompt needs {exc.prompt_tokens:,}, more than the model's context of "
-                f"{model.n_ctx:,}; attach fewer or smaller images, or raise the context size "
-                "in Settings.")
+        return build_vision_prompt(self._require_model(), request)
 
     # --- generating ----------------------------------------------------------------
 
-    def _cached_pieces(self, model: _Model) -> list[Piece]:
+    def _cached_pieces(self, model: LoadedModel) -> list[Piece]:
         if self._kv_pieces is not None:
             return self._kv_pieces
         return list(model.llm.input_ids[:model.llm.n_tokens])
 
-    def _swa_allows_rewind(self, model: _Model, position: int) -> bool:
+    def _swa_allows_rewind(self, model: LoadedModel, position: int) -> bool:
         """A sliding-window cache forgets old positions; rewinding needs them back."""
         llm = model.llm
         if not (0 < position < llm.n_tokens and model.n_swa > 0):
@@ -383,7 +262,7 @@ class LlamaBackend:
         pos_min = llama_cpp.llama_memory_seq_pos_min(memory, 0)
         return not (pos_min < 0 or pos_min > max(0, position - model.n_swa))
 
-    def _keep_positions(self, model: _Model, position: int) -> int:
+    def _keep_positions(self, model: LoadedModel, position: int) -> int:
         """Drop the KV cache from ``position`` on; 0 when nothing could be kept."""
         llm = model.llm
         if position > 0 and not (self._swa_allows_rewind(model, position)
@@ -395,7 +274,7 @@ class LlamaBackend:
         llm.n_tokens = position
         return position
 
-    def _reuse_prefix(self, model: _Model, prompt: list[int]) -> int:
+    def _reuse_prefix(self, model: LoadedModel, prompt: list[int]) -> int:
         """Keep the longest cached prefix of ``prompt``; drop the rest of the KV cache."""
         llm = model.llm
         cached = llm.input_ids[:llm.n_tokens]
@@ -407,24 +286,6 @@ class LlamaBackend:
         common = min(common, len(prompt) - 1)  # the last prompt token is re-evaluated
         self._kv_pieces = None  # from here on the cache holds text only
         return self._keep_positions(model, common)
-
-    def _sampler(self, model: _Model, sampling: SamplingParams) -> Any:
-        from llama_cpp._internals import LlamaSampler
-
-        sampler = LlamaSampler()
-        if sampling.repeat_penalty != 1.0:  # 1.0 is no penalty: skip the pass over the vocab
-            sampler.add_penalties(model.llm.n_vocab(), _PENALTY_LAST_N,
-                                  float(sampling.repeat_penalty), 0.0, 0.0)
-        if sampling.temperature <= 0:
-            sampler.add_greedy()
-        else:
-            seed = sampling.seed if sampling.seed is not None else random.randrange(2**31)
-            sampler.add_top_k(int(sampling.top_k))
-            sampler.add_top_p(float(sampling.top_p), 1)
-            sampler.add_min_p(float(sampling.min_p), 1)
-            sampler.add_temp(float(sampling.temperature))
-            sampler.add_dist(seed & 0xFFFFFFFF)
-        return sampler
 
     def generate(self, request: Generate,
                  control: GenerationControl) -> tuple[FinishReason, Timings]:
@@ -466,7 +327,7 @@ class LlamaBackend:
         finally:
             prompt.free()
 
-    def _evaluate_and_answer(self, model: _Model, prompt: TokenizedPrompt, request: Generate,
+    def _evaluate_and_answer(self, model: LoadedModel, prompt: TokenizedPrompt, request: Generate,
                              control: GenerationControl, started: float, dropped: int,
                              stop_strings: tuple[str, ...]) -> tuple[FinishReason, Timings]:
         llm, vision = model.llm, model.vision
@@ -519,79 +380,16 @@ class LlamaBackend:
             self._kv_pieces = list(pieces) + [int(t) for t in
                                               llm.input_ids[prompt_end:llm.n_tokens]]
 
-    def _answer(self, model: _Model, request: Generate, control: GenerationControl,
+    def _answer(self, model: LoadedModel, request: Generate, control: GenerationControl,
                 started: float, timings: Timings, stop_strings: tuple[str, ...],
                 position_limit: int) -> tuple[FinishReason, Timings]:
         """Sample and stream the answer once the prompt is in the KV cache."""
-        llama_cpp = import_llama()
-        llm = model.llm
-        self.last_answer_tokens = answer = []
-        vocab = llm._model.vocab
-        is_eog, stop_tokens = llama_cpp.llama_vocab_is_eog, model.stop_tokens
-        detokenizer = IncrementalDetokenizer(piece_reader(llama_cpp, vocab))
         # The plain format's answers are trimmed (its turns are separated by blank lines);
         # template and raw answers stay verbatim, so that a re-rendered history re-tokenizes
         # to the tokens already in the KV cache.
-        shown = StopText(stop_strings, trim=not request.raw and model.template is None)
-        sampler = self._sampler(model, request.sampling)
-        decode_one = _single_token_decoder(llama_cpp, llm)
-        max_tokens = max(1, request.sampling.max_tokens)
-        rid = request.request_id
-        finish = FinishReason.COMPLETE
-        first_at = 0.0
-        hit_stop_text = False
-        try:
-            while True:
-                if control.should_stop():
-                    finish = FinishReason.STOPPED
-                    break
-                token = sampler.sample(llm._ctx, -1)
-                if not first_at:
-                    first_at = time.monotonic()
-                if is_eog(vocab, token) or token in stop_tokens:
-                    break
-                answer.append(token)
-                text, hit_stop_text = shown.push(detokenizer.push(token))
-                if text:
-                    control.emit(TokenText(rid, text))
-                if hit_stop_text:
-                    break
-                if len(answer) >= max_tokens or llm.n_tokens >= position_limit:
-                    finish = FinishReason.LENGTH
-                    break
-                decode_one(token)
-        finally:
-            sampler.close()
-        if not hit_stop_text:  # show what was held back or left half-decoded
-            tail, hit_stop_text = shown.push(detokenizer.flush())
-            if not hit_stop_text:
-                tail += shown.flush()
-            if tail:
-                control.emit(TokenText(rid, tail))
-        ended = time.monotonic()
-        return finish, Timings(
-            prompt_tokens=timings.prompt_tokens, reused_tokens=timings.reused_tokens,
-            generated_tokens=len(answer),
-            time_to_first_token_s=(first_at - started) if first_at else 0.0,
-            generation_s=(ended - first_at) if first_at else 0.0)
-
-
-def _single_token_decoder(llama_cpp: Any, llm: Any) -> Callable[[int], None]:
-    """Evaluate one generated token the way llama.cpp's own examples do.
-
-    ``Llama.eval`` also trims the KV cache and refills a batch object in Python on every
-    call; for one token a reused ``llama_batch_get_one`` array is all llama.cpp needs. The
-    ``Llama`` bookkeeping (``input_ids``, ``n_tokens``) is kept so prefix reuse still works.
-    """
-    one = (llama_cpp.llama_token * 1)()
-    decode, batch_get_one, ctx = llama_cpp.llama_decode, llama_cpp.llama_batch_get_one, llm._ctx.ctx
-
-    def decode_one(token: int) -> None:
-        one[0] = token
-        if decode(ctx, batch_get_one(one, 1)) != 0:
-            raise BackendError(ErrorCode.INTERNAL, "llama.cpp could not evaluate the next token "
-                                                   "(the context may be full); start a new chat.")
-        llm.input_ids[llm.n_tokens] = token
-        llm.n_tokens += 1
-
-    return decode_one
+        stream = AnswerStream(model.llm, model.stop_tokens, stop_strings,
+                              trim=not request.raw and model.template is None,
+                              position_limit=position_limit)
+        finish, timings = stream.run(request, control, started, timings)
+        self.last_answer_tokens = stream.tokens
+        return finish, timings
