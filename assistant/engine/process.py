@@ -145,7 +145,13 @@ class EngineProcess:
 
     @property
     def exit_code(self) -> int | None:
-        return self._process.exitcode if self._process is not None else None
+        """How the process ended (None while it runs). A process whose sentinel just fired
+        may not have been reaped yet, so wait a moment for the kernel to report it."""
+        if self._process is None:
+            return None
+        if self._process.exitcode is None and not self._process.is_alive():
+            self._process.join(timeout=1.0)
+        return self._process.exitcode
 
     def send(self, request: Request) -> None:
         """Send one request; raises EngineDied when the engine is gone."""

@@ -43,17 +43,21 @@ class Hit:
     snippet: str
 
 
-NOW = time.time()
-CONVERSATIONS = [
-    Conv(1, "Trip plans for Lisbon in the spring", NOW - 3 * 86400),
-    Conv(2, "Sourdough starter troubleshooting", NOW - 20),
-    Conv(3, "Explain Rust lifetimes like I'm five", NOW - 5 * 60),
-    Conv(4, "Birthday gift ideas", NOW - 26 * 3600),
-    Conv(5, "", NOW - 2 * 3600),
-    Conv(6, "Regex for ISO dates", NOW - 40 * 86400),
-    Conv(7, "Tax questions <2024>", NOW - 400 * 86400),
-    Conv(8, "Summarise the meeting notes", NOW - 50 * 60),
-]
+AGES_S = [(1, "Trip plans for Lisbon in the spring", 3 * 86400),
+           (2, "Sourdough starter troubleshooting", 20),
+           (3, "Explain Rust lifetimes like I'm five", 5 * 60),
+           (4, "Birthday gift ideas", 26 * 3600),
+           (5, "", 2 * 3600),
+           (6, "Regex for ISO dates", 40 * 86400),
+           (7, "Tax questions <2024>", 400 * 86400),
+           (8, "Summarise the meeting notes", 50 * 60)]
+
+
+def conversations() -> list[Conv]:
+    """The sample conversations, aged from now (a slow run must not turn "just now" into
+    "1 min ago")."""
+    now = time.time()
+    return [Conv(cid, title, now - age) for cid, title, age in AGES_S]
 
 
 @pytest.fixture
@@ -99,7 +103,7 @@ def test_snippet_markup_is_escaped_before_bolding() -> None:
 
 def test_lists_newest_first_with_the_current_one_selected(qtbot, sidebar) -> None:
     with qtbot.assertNotEmitted(sidebar.conversationSelected):
-        sidebar.set_conversations(CONVERSATIONS, current_id=3)
+        sidebar.set_conversations(conversations(), current_id=3)
     assert row_ids(sidebar) == [2, 3, 8, 5, 4, 1, 6, 7]
     assert sidebar.current_id() == 3
     assert sidebar.list_widget.currentItem().text() == "Explain Rust lifetimes like I'm five"
@@ -112,7 +116,7 @@ def test_lists_newest_first_with_the_current_one_selected(qtbot, sidebar) -> Non
 
 
 def test_clicking_and_arrow_keys_select(qtbot, sidebar) -> None:
-    sidebar.set_conversations(CONVERSATIONS, current_id=2)
+    sidebar.set_conversations(conversations(), current_id=2)
     with qtbot.waitSignal(sidebar.conversationSelected, timeout=1000) as blocker:
         click_row(qtbot, sidebar, 2)
     assert blocker.args == [8]
@@ -126,7 +130,7 @@ def test_clicking_and_arrow_keys_select(qtbot, sidebar) -> None:
 
 
 def test_select_emits_only_when_the_selection_changes(qtbot, sidebar) -> None:
-    sidebar.set_conversations(CONVERSATIONS, current_id=2)
+    sidebar.set_conversations(conversations(), current_id=2)
     with qtbot.assertNotEmitted(sidebar.conversationSelected):
         sidebar.select(2)
     with qtbot.waitSignal(sidebar.conversationSelected, timeout=1000) as blocker:
@@ -142,7 +146,7 @@ def test_new_chat_button(qtbot, sidebar) -> None:
 
 
 def test_search_is_debounced_and_shows_hits(qtbot, sidebar) -> None:
-    sidebar.set_conversations(CONVERSATIONS, current_id=2)
+    sidebar.set_conversations(conversations(), current_id=2)
     queries: list[str] = []
     sidebar.searchChanged.connect(queries.append)
     started = time.monotonic()
@@ -179,7 +183,7 @@ def test_search_is_debounced_and_shows_hits(qtbot, sidebar) -> None:
 
 
 def test_results_after_the_search_was_cleared_are_ignored(qtbot, sidebar) -> None:
-    sidebar.set_conversations(CONVERSATIONS, current_id=2)
+    sidebar.set_conversations(conversations(), current_id=2)
     sidebar.set_search_results([Hit(1, "Trip", 1, "[trip]")])
     assert row_ids(sidebar) == [2, 3, 8, 5, 4, 1, 6, 7]
 
@@ -189,7 +193,7 @@ def test_no_hits_and_no_chats_say_so(qtbot, sidebar) -> None:
     assert not sidebar.list_widget.isVisible()
     assert sidebar._empty.isVisible()
     assert "No chats yet" in sidebar._empty.text()
-    sidebar.set_conversations(CONVERSATIONS, current_id=None)
+    sidebar.set_conversations(conversations(), current_id=None)
     assert sidebar.list_widget.isVisible()
     sidebar.search_field.setText("zebra")
     sidebar.set_search_results([])
@@ -198,17 +202,17 @@ def test_no_hits_and_no_chats_say_so(qtbot, sidebar) -> None:
 
 
 def test_a_new_list_during_a_search_drops_hits_of_deleted_chats(qtbot, sidebar) -> None:
-    sidebar.set_conversations(CONVERSATIONS, current_id=2)
+    sidebar.set_conversations(conversations(), current_id=2)
     sidebar.search_field.setText("the")
     sidebar.set_search_results([Hit(1, "Trip", 3, "[the] trip"), Hit(8, "Notes", 9, "[the]")])
-    remaining = [c for c in CONVERSATIONS if c.id != 1]
+    remaining = [c for c in conversations() if c.id != 1]
     sidebar.set_conversations(remaining, current_id=2)
     assert row_ids(sidebar) == [8]
     assert sidebar.list_widget.item(0).text() == "Summarise the meeting notes"
 
 
 def test_search_field_keys(qtbot, sidebar) -> None:
-    sidebar.set_conversations(CONVERSATIONS, current_id=None)
+    sidebar.set_conversations(conversations(), current_id=None)
     sidebar.search_field.setText("x")
     qtbot.keyClick(sidebar.search_field, Qt.Key.Key_Escape)
     assert sidebar.search_field.text() == ""
@@ -226,7 +230,7 @@ def open_editor(qtbot, sidebar: ConversationSidebar) -> QLineEdit:
 
 
 def test_f2_renames_inline(qtbot, sidebar) -> None:
-    sidebar.set_conversations(CONVERSATIONS, current_id=3)
+    sidebar.set_conversations(conversations(), current_id=3)
     editor = open_editor(qtbot, sidebar)
     assert editor.text() == "Explain Rust lifetimes like I'm five"
     editor.setText("  Rust   lifetimes ")
@@ -246,7 +250,7 @@ def finish_edit(qtbot, sidebar: ConversationSidebar, editor: QLineEdit, key: Qt.
 
 
 def test_blank_unchanged_or_cancelled_renames_are_not_emitted(qtbot, sidebar) -> None:
-    sidebar.set_conversations(CONVERSATIONS, current_id=3)
+    sidebar.set_conversations(conversations(), current_id=3)
     with qtbot.assertNotEmitted(sidebar.renameRequested, wait=50):
         editor = open_editor(qtbot, sidebar)
         editor.setText("   ")
@@ -259,10 +263,10 @@ def test_blank_unchanged_or_cancelled_renames_are_not_emitted(qtbot, sidebar) ->
 
 
 def test_a_list_arriving_during_a_rename_waits_for_it(qtbot, sidebar) -> None:
-    sidebar.set_conversations(CONVERSATIONS, current_id=3)
+    sidebar.set_conversations(conversations(), current_id=3)
     editor = open_editor(qtbot, sidebar)
     editor.setText("Lifetimes")
-    newer = [*CONVERSATIONS, Conv(9, "A brand new chat", NOW)]
+    newer = [*conversations(), Conv(9, "A brand new chat", time.time())]
     sidebar.set_conversations(newer, current_id=3)
     assert editor.isVisible() and editor.text() == "Lifetimes"
     assert 9 not in row_ids(sidebar)
@@ -275,7 +279,7 @@ def test_a_list_arriving_during_a_rename_waits_for_it(qtbot, sidebar) -> None:
 
 
 def test_delete_key_requests_deletion_without_asking(qtbot, sidebar) -> None:
-    sidebar.set_conversations(CONVERSATIONS, current_id=4)
+    sidebar.set_conversations(conversations(), current_id=4)
     with qtbot.waitSignal(sidebar.deleteRequested, timeout=1000) as blocker:
         qtbot.keyClick(sidebar.list_widget, Qt.Key.Key_Delete)
     assert blocker.args == [4]
@@ -283,7 +287,7 @@ def test_delete_key_requests_deletion_without_asking(qtbot, sidebar) -> None:
 
 
 def test_context_menu_actions(qtbot, sidebar) -> None:
-    sidebar.set_conversations(CONVERSATIONS, current_id=4)
+    sidebar.set_conversations(conversations(), current_id=4)
     menu = sidebar.context_menu(6)
     actions = {a.text(): a for a in menu.actions() if a.text()}
     assert list(actions) == ["Rename…", "Edit system prompt…", "Delete"]
@@ -305,7 +309,7 @@ def test_context_menu_actions(qtbot, sidebar) -> None:
 
 def test_right_click_opens_the_menu_of_the_row_under_the_pointer(qtbot, sidebar,
                                                                 monkeypatch) -> None:
-    sidebar.set_conversations(CONVERSATIONS, current_id=2)
+    sidebar.set_conversations(conversations(), current_id=2)
     shown: list[tuple[int, QPoint]] = []
 
     class FakeMenu:
@@ -327,7 +331,7 @@ def test_right_click_opens_the_menu_of_the_row_under_the_pointer(qtbot, sidebar,
 
 def test_screenshots(qtbot, sidebar) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    sidebar.set_conversations(CONVERSATIONS, current_id=3)
+    sidebar.set_conversations(conversations(), current_id=3)
     qtbot.wait(20)
     sidebar.grab().save(str(ARTIFACTS / "sidebar_list.png"))
     sidebar.search_field.setText("lisbon")
