@@ -245,7 +245,7 @@ class EngineWorker:
             self._on_engine_died(died.message)
             return
         if sentinel_ready and engine is self._engine and not engine.poll(0):
-            self._on_engine_died(describe_exit(engine.exit_code))
+            self._on_engine_died(describe_exit(engine.ended_exit_code()))
 
     # --- engine events ------------------------------------------------------------
 

@@ -145,12 +145,14 @@ class EngineProcess:
 
     @property
     def exit_code(self) -> int | None:
-        """How the process ended (None while it runs). A process whose sentinel just fired
-        may not have been reaped yet, so wait a moment for the kernel to report it."""
+        return self._process.exitcode if self._process is not None else None
+
+    def ended_exit_code(self, timeout_s: float = 1.0) -> int | None:
+        """The exit code of a process whose sentinel fired: its pipes close a moment before
+        the kernel can report how it ended, so wait up to ``timeout_s`` for that."""
         if self._process is None:
             return None
-        if self._process.exitcode is None and not self._process.is_alive():
-            self._process.join(timeout=1.0)
+        self._process.join(timeout=timeout_s)
         return self._process.exitcode
 
     def send(self, request: Request) -> None:
