@@ -41,6 +41,23 @@ class Generate:
 
 
 @dataclass(frozen=True)
+class Transcribe:
+    """Turn speech into text with the Whisper checkpoint ``model_path``.
+
+    The audio is either ``pcm`` (float32 little-endian mono samples at 16 kHz, as recorded)
+    or ``audio_path`` (a wav/flac/ogg/mp3 file the engine decodes itself). ``language`` is
+    None to detect it, else a Whisper language code such as "en" or "zh".
+    """
+
+    request_id: int
+    model_path: str
+    pcm: bytes = b""
+    audio_path: str = ""
+    language: str | None = None
+    use_gpu: bool = True
+
+
+@dataclass(frozen=True)
 class Cancel:
     request_id: int
 
@@ -50,7 +67,7 @@ class Shutdown:
     pass
 
 
-Request = LoadModel | Generate | Cancel | Shutdown
+Request = LoadModel | Generate | Transcribe | Cancel | Shutdown
 
 # --- events ---------------------------------------------------------------------------
 
@@ -65,6 +82,8 @@ class ErrorCode(StrEnum):
     PROJECTOR_FILE = "projector_file"  # the mmproj crashed the engine or cannot be used
     IMAGE = "image"  # an attached image is missing, unreadable or does not fit
     NO_VISION = "no_vision"  # images were sent to a model loaded without a projector
+    SPEECH_MODEL = "speech_model"  # the Whisper checkpoint is missing, not one, or unsafe
+    AUDIO = "audio"  # an audio file is missing, not audio, or cannot be decoded
     INTERNAL = "internal"
 
 
@@ -137,6 +156,30 @@ class GenerationDone:
 
 
 @dataclass(frozen=True)
+class TranscriptionProgress:
+    """How much of a long recording is transcribed (0.0 … 1.0)."""
+
+    request_id: int
+    fraction: float
+
+
+@dataclass(frozen=True)
+class TranscriptionDone:
+    """The transcript ("" when there was no speech), with what it cost.
+
+    ``audio_s`` is the length of the audio, ``speech_s`` the part the voice-activity
+    detector kept, ``elapsed_s`` the engine's time from request to text.
+    """
+
+    request_id: int
+    text: str
+    language: str
+    audio_s: float
+    speech_s: float
+    elapsed_s: float
+
+
+@dataclass(frozen=True)
 class EngineError:
     """A failure stated as one sentence a person can act on."""
 
@@ -146,4 +189,4 @@ class EngineError:
 
 
 Event = (EngineReady | LoadProgress | ModelLoaded | GenerationStarted | TokenText
-         | GenerationDone | EngineError)
+         | GenerationDone | TranscriptionProgress | TranscriptionDone | EngineError)

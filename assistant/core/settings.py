@@ -14,6 +14,23 @@ from assistant.core.generation import LoadParams, SamplingParams
 log = logging.getLogger(__name__)
 
 
+WHISPER_MODELS = ("tiny", "tiny.en", "base", "base.en", "small", "small.en", "medium",
+                  "medium.en", "turbo")
+SPEECH_LANGUAGES = {"auto": "Detect automatically", "en": "English", "zh": "Chinese"}
+
+
+@dataclass(frozen=True)
+class SpeechSettings:
+    """Push-to-talk. ``input_device`` is a device name (None: the system default)."""
+
+    input_device: str | None = None
+    whisper_model: str = "tiny.en"
+    language: str = "auto"  # a key of SPEECH_LANGUAGES (or another Whisper language code)
+    use_gpu: bool = True
+    auto_send: bool = True  # send the transcript at once (off: leave it to edit)
+    push_to_talk_key: str = "F9"  # held to record; not Ctrl+Space, which switches input methods
+
+
 @dataclass(frozen=True)
 class Settings:
     sampling: SamplingParams = field(default_factory=SamplingParams)
@@ -22,6 +39,7 @@ class Settings:
     last_model_path: str | None = None
     # model path → the vision projector (mmproj) the person chose for it
     projector_choices: dict[str, str] = field(default_factory=dict)
+    speech: SpeechSettings = field(default_factory=SpeechSettings)
 
 
 def _from_dict(cls: type, data: Any) -> Any:
