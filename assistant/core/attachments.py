@@ -23,3 +23,14 @@ class ImageAttachment:
     height: int
     byte_size: int
     note: str = ""
+
+
+@dataclass(frozen=True)
+class AudioAttachment:
+    """The recording a spoken message was transcribed from (a 16 kHz mono WAV, stored
+    content-addressed like images), kept so the person can play it back."""
+
+    sha256: str
+    path: str
+    name: str
+    duration_s: float
