@@ -38,6 +38,9 @@ from assistant.core.protocol import (
     LoadModel,
     LoadProgress,
     ModelLoaded,
+    Transcribe,
+    TranscriptionDone,
+    TranscriptionProgress,
 )
 
 log = logging.getLogger(__name__)
@@ -83,6 +86,8 @@ class EngineClient(QObject):
     generationFinished = Signal(object)  # GenerationDone (STOPPED too when the engine was killed)
     requestFailed = Signal(object)  # EngineError
     engineCrashed = Signal(str)  # one sentence, when the engine process died unexpectedly
+    transcriptionProgress = Signal(int, float)  # request_id, 0..1 (long recordings)
+    transcriptionFinished = Signal(object)  # TranscriptionDone ("" text: no speech, or stopped)
 
     def __init__(self, backend: str = "llama", options: dict[str, Any] | None = None, *,
                  in_thread: bool = False, frame_interval_s: float = 1 / 60,
@@ -138,8 +143,16 @@ class EngineClient(QObject):
                            sampling or SamplingParams(), raw)
         return self._submit(request)
 
+    def transcribe(self, model_path: str, *, pcm: bytes = b"", audio_path: str = "",
+                   language: str | None = None, use_gpu: bool = True) -> int:
+        """Transcribe recorded ``pcm`` (float32 mono 16 kHz) or a file; the request id."""
+        request = Transcribe(self._ids.next(), str(model_path), pcm, str(audio_path),
+                             language, use_gpu)
+        return self._submit(request)
+
     def cancel(self, request_id: int) -> None:
-        """Stop an answer; it ends with ``generationFinished`` (STOPPED). Unknown ids: no-op."""
+        """Stop an answer (it ends with ``generationFinished``, STOPPED) or a transcription
+        (it ends with ``transcriptionFinished``). Unknown ids: no-op."""
         if request_id in self._outstanding and self._thread.isRunning():
             self._worker.cancel(request_id)
 
@@ -156,7 +169,7 @@ class EngineClient(QObject):
                       timeout_s)
             _ABANDONED.append(self._thread)
 
-    def _submit(self, request: LoadModel | Generate) -> int:
+    def _submit(self, request: LoadModel | Generate | Transcribe) -> int:
         self._outstanding.add(request.request_id)
         if self._closed or (self._started and self._thread.isFinished()):
             self._fail_soon(EngineError(
@@ -194,6 +207,11 @@ class EngineClient(QObject):
         elif isinstance(event, GenerationDone):
             self._outstanding.discard(event.request_id)
             self.generationFinished.emit(event)
+        elif isinstance(event, TranscriptionProgress):
+            self.transcriptionProgress.emit(event.request_id, event.fraction)
+        elif isinstance(event, TranscriptionDone):
+            self._outstanding.discard(event.request_id)
+            self.transcriptionFinished.emit(event)
         elif isinstance(event, EngineError):
             if event.request_id is not None:
                 self._outstanding.discard(event.request_id)

@@ -9,7 +9,7 @@ protocol events, plus :class:`TokensFlushed`, :class:`EngineCrashed` and :class:
 
 Policies:
 
-- one LoadModel or Generate is with the engine at a time; the rest wait here, in order;
+- one LoadModel, Generate or Transcribe is with the engine at a time; the rest wait here, in order;
 - TokenText is coalesced: at most one :class:`TokensFlushed` per ``frame_interval_s``, and
   always before the answer's GenerationDone or EngineError;
 - a Cancel the engine has not honoured within ``cancel_grace_s`` (a long native prompt
@@ -49,7 +49,11 @@ from assistant.core.protocol import (
     LoadModel,
     LoadProgress,
     ModelLoaded,
+    Request,
     TokenText,
+    Transcribe,
+    TranscriptionDone,
+    TranscriptionProgress,
 )
 from assistant.engine.process import EngineDied, EngineProcess, describe_exit
 
@@ -57,6 +61,7 @@ log = logging.getLogger(__name__)
 
 MAX_EVENTS_PER_STEP = 256  # read the inbox (a Cancel) at least this often during a burst
 MAX_CONSECUTIVE_FAILURES = 3
+TRANSCRIBE_CANCEL_GRACE_S = 15.0  # a Whisper window takes seconds; killing costs a re-load
 
 
 @dataclass(frozen=True)
@@ -88,7 +93,7 @@ class _Stop:
 
 @dataclass(frozen=True)
 class _Queued:
-    request: LoadModel | Generate
+    request: LoadModel | Generate | Transcribe
     reload_for: int | None = None  # a re-load that request ``reload_for`` is waiting on
     is_reload: bool = False
 
@@ -124,7 +129,7 @@ class EngineWorker:
         self._in_thread = in_thread
         self._frame_interval_s = frame_interval_s
         self._cancel_grace_s = cancel_grace_s
-        self._inbox: queue.SimpleQueue[LoadModel | Generate | Cancel | _Stop] = queue.SimpleQueue()
+        self._inbox: queue.SimpleQueue[Request | _Stop] = queue.SimpleQueue()
         self._wake_reader, self._wake_writer = multiprocessing.Pipe(duplex=False)
         self._wake_lock = threading.Lock()
         self._wake_pending = False
@@ -140,7 +145,7 @@ class EngineWorker:
 
     # --- any thread ---------------------------------------------------------------
 
-    def submit(self, request: LoadModel | Generate) -> None:
+    def submit(self, request: LoadModel | Generate | Transcribe) -> None:
         self._post(request)
 
     def cancel(self, request_id: int) -> None:
@@ -150,7 +155,7 @@ class EngineWorker:
         """Ask ``run`` to stop the engine (killing it after ``timeout_s``) and return."""
         self._post(_Stop(timeout_s))
 
-    def _post(self, command: LoadModel | Generate | Cancel | _Stop) -> None:
+    def _post(self, command: Request | _Stop) -> None:
         self._inbox.put(command)
         with self._wake_lock:
             if self._closed or self._wake_pending:
@@ -272,7 +277,7 @@ class EngineWorker:
             if mine and running is not None:
                 self._last_model = running.item.request  # type: ignore[assignment]
                 self._running = None
-        elif isinstance(event, GenerationDone):
+        elif isinstance(event, GenerationDone | TranscriptionDone):
             self._flush()
             if mine:
                 self._running = None
@@ -284,7 +289,7 @@ class EngineWorker:
         elif isinstance(event, LoadProgress):
             if mine and running is not None and event.stage == "projector":
                 running.opening_projector = True
-        elif not isinstance(event, EngineReady):
+        elif not isinstance(event, EngineReady | TranscriptionProgress):
             log.warning("engine worker: ignoring unexpected event %r", type(event).__name__)
             return
         self._emit(event)
@@ -333,18 +338,22 @@ class EngineWorker:
     def _cancel(self, request_id: int) -> None:
         running = self._running
         if (running is not None and running.request_id == request_id
-                and isinstance(running.item.request, Generate)):
+                and isinstance(running.item.request, Generate | Transcribe)):
             if running.cancel_deadline is None and self._engine is not None:
-                running.cancel_deadline = time.monotonic() + self._cancel_grace_s
+                # Whisper checks for a Cancel between 30-second windows, not between tokens.
+                grace = (self._cancel_grace_s if isinstance(running.item.request, Generate)
+                         else max(self._cancel_grace_s, TRANSCRIBE_CANCEL_GRACE_S))
+                running.cancel_deadline = time.monotonic() + grace
                 try:
                     self._engine.send(Cancel(request_id))
                 except EngineDied:
                     log.debug("engine worker: the engine ended before the Cancel")
             return
         for item in self._queued:
-            if item.request.request_id == request_id and isinstance(item.request, Generate):
+            if (item.request.request_id == request_id
+                    and isinstance(item.request, Generate | Transcribe)):
                 self._queued.remove(item)
-                self._emit(GenerationDone(request_id, FinishReason.STOPPED, Timings()))
+                self._emit(_stopped(item.request, None, time.monotonic()))
                 return
 
     def _check_deadlines(self) -> None:
@@ -359,8 +368,7 @@ class EngineWorker:
         self._discard_engine(kill=True)
         self._flush()
         self._running = None
-        self._emit(GenerationDone(running.request_id, FinishReason.STOPPED,
-                                  _partial_timings(running, now)))
+        self._emit(_stopped(running.item.request, running, now))
         message = self._start_engine()
         if message:
             self._emit(EngineCrashed(message))
@@ -377,8 +385,8 @@ class EngineWorker:
                 self._emit(EngineError(item.request.request_id, ErrorCode.ENGINE_CRASHED,
                                        message))
                 return
-            if self._last_model is not None and not isinstance(self._queued[0].request,
-                                                               LoadModel):
+            # A fresh engine re-loads the model before an answer (not before a transcription).
+            if self._last_model is not None and isinstance(self._queued[0].request, Generate):
                 self._queued.appendleft(self._reload(self._queued[0].request.request_id))
         assert self._engine is not None
         item = self._queued.popleft()
@@ -442,9 +450,8 @@ class EngineWorker:
         with contextlib.suppress(Exception):
             self._flush()
             running, self._running = self._running, None
-            if running is not None and isinstance(running.item.request, Generate):
-                self._emit(GenerationDone(running.request_id, FinishReason.STOPPED,
-                                          _partial_timings(running, time.monotonic())))
+            if running is not None and isinstance(running.item.request, Generate | Transcribe):
+                self._emit(_stopped(running.item.request, running, time.monotonic()))
             self._queued.clear()
 
     def _fail_everything(self, message: str) -> None:
@@ -459,6 +466,15 @@ class EngineWorker:
             if request_id is not None and request_id not in failed:
                 failed.add(request_id)
                 self._emit(EngineError(request_id, ErrorCode.INTERNAL, message))
+
+
+def _stopped(request: Generate | Transcribe, running: _Running | None,
+             now: float) -> GenerationDone | TranscriptionDone:
+    """How a request the person stopped (or that was killed) ends for the window."""
+    if isinstance(request, Transcribe):
+        return TranscriptionDone(request.request_id, "", "", 0.0, 0.0, 0.0)
+    timings = _partial_timings(running, now) if running is not None else Timings()
+    return GenerationDone(request.request_id, FinishReason.STOPPED, timings)
 
 
 def _partial_timings(running: _Running, now: float) -> Timings:
