@@ -1,4 +1,4 @@
-"""Content-addressed files of attached images, under one root folder.
+"""Content-addressed files of attached images and recordings, under one root folder.
 
 An image with sha256 ``h`` of format extension ``ext`` is stored once as
 ``root/h[:2]/h.ext``, with a PNG thumbnail ``root/h[:2]/h.thumb.png``. Files are written
@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import io
 import os
 import re
 import time
+import wave
 from contextlib import suppress
 from pathlib import Path
 
+import numpy as np
+
 from assistant.core.atomic_file import write_atomically
-from assistant.core.attachments import ImageAttachment
+from assistant.core.attachments import AudioAttachment, ImageAttachment
 from assistant.media.images import FILE_EXTENSIONS, check_image, read_image_file, thumbnail_png
 from assistant.storage.errors import StorageError
 
@@ -65,6 +69,28 @@ class AttachmentStore:
             width=checked.width, height=checked.height, byte_size=len(data),
             note=checked.note,
         )
+
+    def add_recording(self, samples: np.ndarray, rate: int, name: str) -> AudioAttachment:
+        """Store a recording (mono float samples in -1…1) as a 16-bit WAV and describe it.
+
+        Raises ``StorageError`` when it cannot be written; nothing half-written is left.
+        """
+        pcm = (np.clip(np.asarray(samples, dtype=np.float32), -1.0, 1.0) * 32767).astype("<i2")
+        buffer = io.BytesIO()
+        with wave.open(buffer, "wb") as wav:
+            wav.setnchannels(1)
+            wav.setsampwidth(2)
+            wav.setframerate(rate)
+            wav.writeframes(pcm.tobytes())
+        data = buffer.getvalue()
+        sha256 = hashlib.sha256(data).hexdigest()
+        path = self.root / self.stored_name(sha256, "wav")
+        if _is_stored(path, len(data)):
+            _touch(path)
+        else:
+            self._write(path, data, name)
+        return AudioAttachment(sha256=sha256, path=str(path), name=name,
+                               duration_s=len(pcm) / rate)
 
     @staticmethod
     def stored_name(sha256: str, extension: str) -> str:

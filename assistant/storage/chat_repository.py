@@ -25,12 +25,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.core.attachments import ImageAttachment
+from assistant.core.attachments import AudioAttachment, ImageAttachment
 from assistant.core.generation import Timings
 from assistant.core.messages import MessageStatus, Role
 from assistant.paths import app_paths
 from assistant.storage.attachment_store import AttachmentStore
 from assistant.storage.errors import StorageError, describe_sqlite_error
+from assistant.storage.recordings import (
+    REFERENCED_RECORDINGS,
+    forget_unreferenced_recordings,
+    insert_recording,
+    recordings_of,
+)
 from assistant.storage.text_rules import fts_query, title_from_text
 
 DEFAULT_TITLE = "New chat"
@@ -71,6 +77,7 @@ class StoredMessage:
     timings: Timings | None
     error: str | None
     images: tuple[ImageAttachment, ...] = ()  # in the order they were attached
+    audio: AudioAttachment | None = None  # the recording a spoken message came from
 
 
 @dataclass(frozen=True)
@@ -194,15 +201,18 @@ class ChatRepository:
         status: MessageStatus = MessageStatus.COMPLETE,
         model: str | None = None,
         images: Sequence[ImageAttachment] = (),
+        audio: AudioAttachment | None = None,
     ) -> StoredMessage:
         """Append a message and bump the conversation; the first user message of a
         conversation still called ``DEFAULT_TITLE`` gives it its title.
 
         ``images`` (from ``AttachmentStore.add_image`` on this repository's attachments
         folder) are recorded in order in the same transaction; when one of their files is
-        gone, ``StorageError`` says so and nothing is saved."""
+        gone, ``StorageError`` says so and nothing is saved. ``audio`` (from
+        ``AttachmentStore.add_recording``) is the recording the text was transcribed from."""
         role, status = Role(role), MessageStatus(status)
         stored_names = [self._stored_name(image) for image in images]
+        audio_name = self._stored_name(audio) if audio is not None else ""
         now = time.time()
         with self._transaction("save the message") as db:
             row = db.execute(
@@ -235,6 +245,12 @@ class ChatRepository:
                     "VALUES (?, ?, ?, ?, ?)",
                     (message_id, position, image.sha256, image.name, image.note),
                 )
+            if audio is not None:
+                audio_file = self.attachment_store.root / audio_name
+                if not audio_file.is_file():
+                    raise StorageError("The recording is no longer available; record again.")
+                insert_recording(db, message_id, audio, audio_name, audio_file.stat().st_size,
+                                 now)
             new_title = title_from_text(text) if role is Role.USER else ""
             if role is Role.USER and not new_title and images:  # a picture and no words
                 new_title = title_from_text(f"Image: {Path(images[0].name).stem}")
@@ -255,7 +271,7 @@ class ChatRepository:
         )
         return StoredMessage(
             message_id, conversation_id, role, text, status, model, now, None, None,
-            stored_images,
+            stored_images, audio,
         )
 
     def update_streaming_text(self, message_id: int, text: str) -> bool:
@@ -310,7 +326,11 @@ class ChatRepository:
             "JOIN messages AS m ON m.id = ma.message_id WHERE m.conversation_id = ?",
             (conversation_id,),
         )
-        return [_message_from_row(row, images.get(row[0], ())) for row in rows]
+        audio = self._recordings(
+            "JOIN messages AS m ON m.id = mr.message_id WHERE m.conversation_id = ?",
+            (conversation_id,))
+        return [_message_from_row(row, images.get(row[0], ()), audio.get(row[0]))
+                for row in rows]
 
     def message(self, message_id: int) -> StoredMessage | None:
         row = self._run(
@@ -321,7 +341,8 @@ class ChatRepository:
         if row is None:
             return None
         images = self._images("read the message", "WHERE ma.message_id = ?", (message_id,))
-        return _message_from_row(row, images.get(message_id, ()))
+        audio = self._recordings("WHERE mr.message_id = ?", (message_id,))
+        return _message_from_row(row, images.get(message_id, ()), audio.get(message_id))
 
     def delete_messages_from(self, message_id: int) -> int:
         """Delete this message and every later one of its conversation; return the count
@@ -365,9 +386,15 @@ class ChatRepository:
         soft-deleted conversations (for ``AttachmentStore.sweep_unreferenced``)."""
         rows = self._run(
             "read the list of attached images",
-            "SELECT DISTINCT sha256 FROM message_attachments",
+            f"SELECT sha256 FROM message_attachments UNION {REFERENCED_RECORDINGS}",
         ).fetchall()
         return {sha256 for (sha256,) in rows}
+
+    def _recordings(self, where: str, params: tuple[Any, ...]) -> dict[int, AudioAttachment]:
+        try:
+            return recordings_of(self._db, self.attachment_store.root, where, params)
+        except sqlite3.Error as exc:
+            raise StorageError(describe_sqlite_error(exc, "read the recordings")) from exc
 
     # ------------------------------------------------------------------------- search
 
@@ -414,7 +441,7 @@ class ChatRepository:
         if cursor.rowcount == 0:
             raise StorageError(_CONVERSATION_GONE)
 
-    def _stored_name(self, image: ImageAttachment) -> str:
+    def _stored_name(self, image: ImageAttachment | AudioAttachment) -> str:
         """``image.path`` relative to the attachments folder (``ValueError`` outside it)."""
         root, path = self.attachment_store.root, Path(image.path)
         for base, target in ((root, path.absolute()), (root.resolve(), path.resolve())):
@@ -456,7 +483,7 @@ class ChatRepository:
         ).fetchall()
         if rows:
             db.execute(f"DELETE FROM attachments WHERE sha256 NOT IN ({_REFERENCED_HASHES})")
-        return [sha256 for (sha256,) in rows]
+        return [sha256 for (sha256,) in rows] + forget_unreferenced_recordings(db)
 
     def _remove_image_files(self, hashes: list[str]) -> None:
         """Delete files whose rows are gone; one that cannot be deleted now is left for
@@ -499,7 +526,8 @@ class ChatRepository:
 
 
 def _message_from_row(
-    row: tuple[Any, ...], images: tuple[ImageAttachment, ...] = ()
+    row: tuple[Any, ...], images: tuple[ImageAttachment, ...] = (),
+    audio: AudioAttachment | None = None,
 ) -> StoredMessage:
     (message_id, conversation_id, role, text, status, model, created_at,
      prompt_tokens, reused_tokens, generated_tokens, ttft_s, generation_s, error) = row
@@ -515,5 +543,5 @@ def _message_from_row(
         )
     return StoredMessage(
         message_id, conversation_id, Role(role), text, MessageStatus(status), model,
-        created_at, timings, error, images,
+        created_at, timings, error, images, audio,
     )

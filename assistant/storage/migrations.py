@@ -120,7 +120,24 @@ CREATE TABLE message_attachments (
 CREATE INDEX message_attachments_by_sha256 ON message_attachments (sha256);
 """
 
-MIGRATIONS: tuple[str, ...] = (_MIGRATION_1, _MIGRATION_2)
+_MIGRATION_3 = """
+CREATE TABLE recordings (
+    sha256      TEXT    PRIMARY KEY,
+    stored_name TEXT    NOT NULL,  -- path relative to the attachments root
+    byte_size   INTEGER NOT NULL,
+    duration_s  REAL    NOT NULL,
+    created_at  REAL    NOT NULL
+);
+
+CREATE TABLE message_recordings (
+    message_id INTEGER PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
+    sha256     TEXT    NOT NULL REFERENCES recordings (sha256),
+    name       TEXT    NOT NULL
+);
+CREATE INDEX message_recordings_by_sha256 ON message_recordings (sha256);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_MIGRATION_1, _MIGRATION_2, _MIGRATION_3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

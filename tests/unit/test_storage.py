@@ -678,7 +678,7 @@ def test_version_1_database_upgrades_and_keeps_its_chats(
     try:
         connection = opened.connection
         assert opened.quarantined is None
-        assert schema_version(connection) == SCHEMA_VERSION == 2
+        assert schema_version(connection) == SCHEMA_VERSION == 3
         tables = {row[0] for row in connection.execute(
             "SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")}
         assert {"attachments", "message_attachments",
