@@ -1,5 +1,5 @@
 """The message composer: attached images, a text box that grows with its text, an attach
-button and a Send / Stop button."""
+button, a hold-to-talk microphone button (with its recording bar) and a Send / Stop button."""
 
 from __future__ import annotations
 
@@ -22,9 +22,13 @@ from PySide6.QtWidgets import (
 
 from assistant.ui.attachment_strip import AttachmentStrip
 from assistant.ui.image_drop import has_usable_payload, image_from_mime, local_file_paths
+from assistant.ui.mic_button import MicButton
+from assistant.ui.push_to_talk import DEFAULT_PUSH_TO_TALK_KEY, key_text
+from assistant.ui.recording_bar import BarState, RecordingBar
 
 PLACEHOLDER = "Message Mosaic… (Enter to send, Shift+Enter for a new line)"
 EMPTY_HINT = "Type a message first."
+TAP_HINT = "Hold the microphone button (or {key}) while you speak, then let go."
 HINT_MS = 2500
 ATTACH_TOOLTIP = "Attach images (or drop or paste them)"
 IMAGE_FILE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.gif *.bmp);;All files (*)"
@@ -166,7 +170,10 @@ class GrowingTextEdit(QPlainTextEdit):
 class Composer(QWidget):
     """Where the person types. Emits ``submitted(text)`` or, while an answer is being
     generated, ``stopRequested()``; ``filesChosen(paths)`` and ``imagePasted(image)`` when
-    the person attaches images (the owner checks them and shows them in :attr:`attachments`).
+    the person attaches images (the owner checks them and shows them in :attr:`attachments`);
+    ``talkStarted()`` / ``talkReleased()`` when the microphone button is pressed / let go
+    (the owner records, says so with :meth:`set_recording`, and drives
+    :attr:`recording_bar`).
 
     The text stays until the owner calls :meth:`clear` (after it has accepted and saved the
     message), so nothing typed is lost when sending is refused. With images attached, an
@@ -177,12 +184,16 @@ class Composer(QWidget):
     stopRequested = Signal()
     filesChosen = Signal(list)
     imagePasted = Signal(QImage)
+    talkStarted = Signal()
+    talkReleased = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("composer")
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self._generating = False
+        self._recording = False
+        self._talk_key = DEFAULT_PUSH_TO_TALK_KEY
 
         self._input = GrowingTextEdit(
             enter_submits=True, min_lines=1, max_lines=8, accepts_images=True
@@ -210,6 +221,11 @@ class Composer(QWidget):
         self._attach.setCursor(Qt.CursorShape.PointingHandCursor)
         self._attach.clicked.connect(self.choose_files)
 
+        self._mic = MicButton()
+        self._mic.holdStarted.connect(self.talkStarted)
+        self._mic.holdReleased.connect(self.talkReleased)
+        self._recording_bar = RecordingBar()
+
         self._button = QPushButton()
         self._button.setObjectName("composerSend")
         self._button.setAutoDefault(False)
@@ -233,12 +249,14 @@ class Composer(QWidget):
         row.setSpacing(8)
         row.addWidget(self._attach, 0, Qt.AlignmentFlag.AlignBottom)
         row.addWidget(self._input, 1)
+        row.addWidget(self._mic, 0, Qt.AlignmentFlag.AlignBottom)
         row.addWidget(self._button, 0, Qt.AlignmentFlag.AlignBottom)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.setSpacing(4)
         layout.addWidget(self._attachments)
+        layout.addWidget(self._recording_bar)
         layout.addLayout(row)
         layout.addWidget(self._hint)
         self._input.setFrameShape(QFrame.Shape.StyledPanel)
@@ -267,6 +285,16 @@ class Composer(QWidget):
     def attach_button(self) -> QToolButton:
         return self._attach
 
+    @property
+    def mic_button(self) -> MicButton:
+        """Held to talk: its hold is relayed as ``talkStarted`` / ``talkReleased``."""
+        return self._mic
+
+    @property
+    def recording_bar(self) -> RecordingBar:
+        """"Listening…" / "Transcribing…" above the text box; the owner drives it."""
+        return self._recording_bar
+
     def text(self) -> str:
         return self._input.toPlainText()
 
@@ -288,6 +316,39 @@ class Composer(QWidget):
         self._generating = generating
         self._update_button()
 
+    def is_recording(self) -> bool:
+        return self._recording
+
+    def set_recording(self, recording: bool, *, sends: bool = True) -> None:
+        """Recording starts: the microphone turns red and the bar says "Listening…" (that
+        letting go sends, or with ``sends=False`` only stops). Recording ends: the
+        microphone looks as before, a hold still in progress (Esc, a failed start) ends
+        without ``talkReleased``, and the bar hides unless it already shows transcribing."""
+        self._recording = recording
+        self._mic.set_recording(recording)
+        if recording:
+            self._hint.hide()
+            self._recording_bar.show_listening(sends=sends)
+            return
+        self._mic.cancel_hold()
+        if self._recording_bar.state() is BarState.LISTENING:
+            self._recording_bar.hide_bar()
+
+    def set_push_to_talk_key(self, sequence: str) -> None:
+        """The key that also records (e.g. "F9"), for the button's tooltip and the hints."""
+        self._talk_key = sequence
+        self._mic.set_shortcut_text(key_text(sequence) if sequence else "")
+
+    def show_hint(self, text: str) -> None:
+        """A short line under the text box that goes away by itself."""
+        self._hint.setText(text)
+        self._hint.show()
+        self._hint_timer.start()
+
+    def show_tap_hint(self) -> None:
+        """Say that the microphone button is held, not clicked (after a too-short tap)."""
+        self.show_hint(TAP_HINT.format(key=key_text(self._talk_key) or DEFAULT_PUSH_TO_TALK_KEY))
+
     def choose_files(self) -> None:
         """Ask for image files and emit ``filesChosen`` with them (nothing when cancelled)."""
         paths = choose_image_files(self)
@@ -300,8 +361,7 @@ class Composer(QWidget):
             return False
         text = self.text().strip()
         if not text and not self._attachments.items():
-            self._hint.show()
-            self._hint_timer.start()
+            self.show_hint(EMPTY_HINT)
             return False
         self._hint.hide()
         self.submitted.emit(text)

@@ -21,6 +21,7 @@ from assistant.core.messages import MessageStatus, Role
 from assistant.ui.code_block import COPIED_FEEDBACK_MS, CodeBlockWidget
 from assistant.ui.composer import GrowingTextEdit
 from assistant.ui.markdown_segments import Segment, SegmentStream
+from assistant.ui.message_audio import MessageAudio
 from assistant.ui.message_images import MessageImages
 from assistant.ui.prose_view import ProseView
 
@@ -32,7 +33,8 @@ ERROR_FALLBACK = "This answer failed. Try again, or load the model again."
 
 class MessageLike(Protocol):
     """What a message needs to offer to be shown (storage's ``StoredMessage`` does); an
-    ``images`` tuple of ``ImageAttachment``, where present, shows above the text."""
+    ``images`` tuple of ``ImageAttachment``, where present, shows above the text, and so
+    does a user message's ``audio`` (an ``AudioAttachment``), below the images."""
 
     @property
     def id(self) -> int: ...
@@ -140,6 +142,7 @@ class MessageWidget(QFrame):
         self._body_layout.setSpacing(8)
 
         self.images_row = MessageImages(getattr(message, "images", ()))
+        self.audio_row = MessageAudio(getattr(message, "audio", None) if user else None)
         self._editor = self._build_editor()
         self._editor.hide()
 
@@ -185,6 +188,7 @@ class MessageWidget(QFrame):
         layout.addLayout(header)
         layout.addWidget(self._notice)
         layout.addWidget(self.images_row)
+        layout.addWidget(self.audio_row)
         layout.addWidget(self._body)
         layout.addWidget(self._editor)
         if user:

@@ -1,8 +1,10 @@
-"""The settings dialog: how answers are sampled, how models are loaded, the default prompt."""
+"""The settings dialog: how answers are sampled, how models are loaded, the default prompt,
+and speech."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from PySide6.QtWidgets import (
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.core.settings import Settings
+from assistant.ui.speech_settings import SpeechSettingsGroup
 
 SEED_MAX = 2**31 - 1
 GPU_ALL, GPU_NONE, GPU_COUNT = range(3)
@@ -79,10 +82,17 @@ class SettingsDialog(QDialog):
 
     ``None`` in the loading options means "decide from this machine" and is shown as
     "Automatic" / "All (when a GPU is available)", never turned into a number.
+
+    The Speech section is :attr:`speech`; its microphone list and downloaded Whisper models
+    come from the optional arguments (the owner connects ``speech.testRequested``).
     """
 
     def __init__(self, settings: Settings, physical_cores: int,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *,
+                 input_devices: Iterable[str] | None = None,
+                 default_input_device: str | None = None,
+                 whisper_models_present: Iterable[str] | None = None,
+                 shortcuts_in_use: Mapping[str, str] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self._settings = settings
@@ -161,12 +171,20 @@ class SettingsDialog(QDialog):
         self.system_prompt.setTabChangesFocus(True)
         prompt_label = QLabel("&Default system prompt for new chats:")
         prompt_label.setBuddy(self.system_prompt)
-        prompt_label.setWordWrap(True)
+        # No wrapping: a wrapping label would make this box claim its full preferred height
+        # from the column (height-for-width), squeezing the Speech box above it.
+        prompt_label.setWordWrap(False)
         chats = QGroupBox("New chats")
         chats_layout = QVBoxLayout(chats)
         chats_layout.addWidget(prompt_label)
         chats_layout.addWidget(self.system_prompt)
         self.system_prompt.setMinimumHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+
+        # Speech
+        self.speech = SpeechSettingsGroup(shortcuts_in_use=shortcuts_in_use)
+        self.speech.set_devices(input_devices or [], default_input_device)
+        if whisper_models_present is not None:
+            self.speech.set_available_models(whisper_models_present)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -175,10 +193,18 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.buttons.clicked.connect(self._on_button)
 
+        left = QVBoxLayout()
+        left.addWidget(generation)
+        left.addWidget(loading)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(self.speech)
+        right.addWidget(chats, 1)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(generation)
-        layout.addWidget(loading)
-        layout.addWidget(chats, 1)
+        layout.addLayout(columns, 1)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(460)
         self._show(settings)
@@ -213,6 +239,7 @@ class SettingsDialog(QDialog):
             self.gpu_mode.setCurrentIndex(GPU_COUNT)
             self.gpu_layers.setValue(load.n_gpu_layers)
         self.system_prompt.setPlainText(settings.default_system_prompt)
+        self.speech.load(settings.speech)
         self._sync_enabled()
 
     def _sync_enabled(self) -> None:
@@ -242,5 +269,6 @@ class SettingsDialog(QDialog):
             n_gpu_layers=gpu_layers,
         )
         return replace(s, sampling=sampling, load=load,
-                       default_system_prompt=self.system_prompt.toPlainText().strip())
+                       default_system_prompt=self.system_prompt.toPlainText().strip(),
+                       speech=self.speech.result())
 

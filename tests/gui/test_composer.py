@@ -20,7 +20,7 @@ from assistant.ui.composer import (
     Composer,
     GrowingTextEdit,
 )
-from tests.gui.test_attachment_widgets import make_attachment
+from tests.gui.test_attachment_widgets import artifact, make_attachment
 
 pytestmark = [
     pytest.mark.gui,
@@ -308,3 +308,101 @@ def test_many_chips_wrap_into_two_rows_that_scroll(qtbot: QtBot, tmp_path: Path)
     qtbot.wait(10)
     bottom = chips[-1].mapTo(scroll.viewport(), QPoint(0, chips[-1].height())).y()
     assert 0 < bottom <= scroll.viewport().height(), "the last chip can be scrolled to"
+
+
+# -- push-to-talk --------------------------------------------------------------------------
+
+
+def test_mic_button_sits_between_the_text_and_send_and_relays_the_hold(
+    qtbot: QtBot, composer: Composer
+) -> None:
+    mic = composer.mic_button
+    assert mic.isVisible()
+    assert mic.accessibleName() == "Hold to talk"
+    assert mic.toolTip() == "Hold to talk (F9)"
+    assert composer.input.geometry().right() < mic.x() < composer.button.x()
+    with qtbot.waitSignal(composer.talkStarted), qtbot.assertNotEmitted(composer.talkReleased):
+        qtbot.mousePress(mic, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(composer.talkReleased):
+        qtbot.mouseRelease(mic, Qt.MouseButton.LeftButton)
+    assert composer.text() == "", "talking types nothing by itself"
+    composer.set_push_to_talk_key("Ctrl+Shift+M")
+    assert mic.toolTip() == "Hold to talk (Ctrl+Shift+M)"
+
+
+def test_while_recording_the_bar_listens_above_the_text_box(
+    qtbot: QtBot, composer: Composer
+) -> None:
+    bar = composer.recording_bar
+    assert not bar.isVisible()
+    composer.set_text("a draft that stays")
+    composer.set_recording(True)
+    assert composer.is_recording() and composer.mic_button.is_recording()
+    assert bar.isVisible()
+    assert bar.state_text() == "Listening… release to send · Esc to cancel"
+    qtbot.waitUntil(lambda: bar.y() + bar.height() <= composer.input.y())
+    bar.set_level(0.55)
+    bar.set_elapsed(3.4)
+    assert bar.elapsed_text() == "0:03"
+    composer.set_recording(False)
+    assert not bar.isVisible(), "cancelled or failed: the bar goes"
+    assert not composer.mic_button.is_recording()
+
+    composer.set_recording(True, sends=False)
+    assert "release to stop" in bar.state_text()
+    composer.set_recording(False)
+    bar.show_transcribing()
+    composer.set_recording(False)
+    assert bar.isVisible() and bar.state_text() == "Transcribing…", "transcribing stays"
+    bar.hide_bar()
+    assert composer.text() == "a draft that stays"
+
+
+def test_ending_a_recording_forgets_a_hold_still_in_progress(
+    qtbot: QtBot, composer: Composer
+) -> None:
+    mic = composer.mic_button
+    with qtbot.waitSignal(composer.talkStarted):
+        qtbot.mousePress(mic, Qt.MouseButton.LeftButton)
+    composer.set_recording(True)
+    composer.set_recording(False)  # Esc cancelled while the mouse is still down
+    with qtbot.assertNotEmitted(composer.talkReleased):
+        qtbot.mouseRelease(mic, Qt.MouseButton.LeftButton)
+
+
+def test_a_short_tap_explains_how_to_talk(qtbot: QtBot, composer: Composer) -> None:
+    composer.set_push_to_talk_key("Ctrl+Shift+M")
+    composer.show_tap_hint()
+    assert composer.hint.isVisible()
+    assert composer.hint.text() == (
+        "Hold the microphone button (or Ctrl+Shift+M) while you speak, then let go.")
+    with qtbot.assertNotEmitted(composer.submitted):
+        composer.submit()  # nothing typed: the usual hint replaces it
+    assert composer.hint.text() == EMPTY_HINT
+    composer.set_recording(True)
+    assert not composer.hint.isVisible()
+    composer.set_recording(False)
+
+
+def test_screenshot_of_the_composer_while_listening(qtbot: QtBot) -> None:
+    host = QWidget()
+    layout = QVBoxLayout(host)
+    layout.addWidget(QPlainTextEdit(), 1)
+    composer = Composer()
+    layout.addWidget(composer)
+    host.resize(720, 320)
+    qtbot.addWidget(host)
+    host.show()
+    qtbot.waitExposed(host)
+    composer.set_recording(True)
+    composer.recording_bar.set_level(0.62)
+    composer.recording_bar.set_elapsed(3.2)
+    qtbot.wait(30)
+    bar = composer.recording_bar
+    assert bar.geometry().bottom() < composer.input.y()
+    assert composer.geometry().bottom() < host.height()
+    assert composer.grab().save(artifact("composer_listening.png"))
+    composer.set_recording(False)
+    bar.show_progress(0.42)
+    qtbot.wait(10)
+    assert composer.grab().save(artifact("composer_transcribing.png"))

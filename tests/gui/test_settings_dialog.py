@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel
 
 from assistant.core.generation import LoadParams, SamplingParams
-from assistant.core.settings import Settings
+from assistant.core.settings import Settings, SpeechSettings
 from assistant.ui.settings_dialog import GPU_ALL, GPU_COUNT, GPU_NONE, SettingsDialog
 from assistant.ui.system_prompt_dialog import SystemPromptDialog, edit_system_prompt
 
@@ -27,13 +27,15 @@ CUSTOM = Settings(
     load=LoadParams(n_ctx=8192, n_threads=1, n_gpu_layers=12),
     default_system_prompt="Be brief.",
     last_model_path="/models/a.gguf",
+    speech=SpeechSettings(input_device="USB Headset", whisper_model="base", language="zh",
+                          use_gpu=False, auto_send=False, push_to_talk_key="Ctrl+Shift+M"),
 )
 
 
 @pytest.fixture
 def make_dialog(qtbot):
-    def make(settings: Settings, cores: int = 2) -> SettingsDialog:
-        dialog = SettingsDialog(settings, cores)
+    def make(settings: Settings, cores: int = 2, **speech: object) -> SettingsDialog:
+        dialog = SettingsDialog(settings, cores, **speech)
         qtbot.addWidget(dialog)
         return dialog
     return make
@@ -183,3 +185,73 @@ def test_edit_system_prompt_runs_the_dialog(qtbot, monkeypatch) -> None:
 
     monkeypatch.setattr(SystemPromptDialog, "exec", cancel)
     assert edit_system_prompt(None, "Chat", "Old") is None
+
+
+# -- speech --------------------------------------------------------------------------------
+
+
+def test_speech_settings_round_trip_through_the_dialog(qtbot, make_dialog) -> None:
+    dialog = make_dialog(CUSTOM, input_devices=["Built-in Microphone", "USB Headset"],
+                         default_input_device="Built-in Microphone",
+                         whisper_models_present={"tiny.en", "base"})
+    speech = dialog.speech
+    assert speech.title() == "Speech"
+    assert speech.device.currentText() == "USB Headset"
+    assert speech.device.itemText(0) == "System default (Built-in Microphone)"
+    assert speech.model.currentText() == "base"
+    assert speech.model.itemText(speech.model.findData("small")) == "small (not downloaded)"
+    assert dialog.result_settings() == CUSTOM
+    speech.device.setCurrentIndex(0)
+    speech.language.setCurrentIndex(speech.language.findData("auto"))
+    speech.auto_send.setChecked(True)
+    speech.key_edit.setFocus()
+    qtbot.keyClick(speech.key_edit, Qt.Key.Key_F10)
+    result = dialog.result_settings().speech
+    assert result == SpeechSettings(input_device=None, whisper_model="base", language="auto",
+                                    use_gpu=False, auto_send=True, push_to_talk_key="F10")
+    assert dialog.result_settings().sampling == CUSTOM.sampling, "the rest is untouched"
+
+
+def test_the_dialog_refuses_a_key_that_would_switch_input_methods(qtbot, make_dialog) -> None:
+    dialog = make_dialog(Settings(), shortcuts_in_use={"Ctrl+N": "New chat"})
+    edit = dialog.speech.key_edit
+    for key, mods, says in (
+        (Qt.Key.Key_Space, Qt.KeyboardModifier.ControlModifier, "input methods"),
+        (Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier, "New chat"),
+    ):
+        edit.setFocus()
+        qtbot.keyClick(edit, key, mods)
+        assert says in dialog.speech.key_problem()
+        assert dialog.result_settings().speech.push_to_talk_key == "F9"
+    assert dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled(), \
+        "the old key is kept, so the dialog can still be accepted"
+
+
+def test_restore_defaults_resets_speech_too(qtbot, make_dialog) -> None:
+    dialog = make_dialog(CUSTOM, input_devices=["USB Headset"])
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults),
+                     Qt.MouseButton.LeftButton)
+    assert dialog.result_settings().speech == SpeechSettings()
+
+
+def test_speech_section_screenshot(qtbot, make_dialog) -> None:
+    dialog = make_dialog(Settings(speech=SpeechSettings(input_device="USB Headset")),
+                         input_devices=["Built-in Audio Analog Stereo", "USB Headset"],
+                         default_input_device="Built-in Audio Analog Stereo",
+                         whisper_models_present={"tiny.en"})
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.resize(dialog.sizeHint())
+    speech = dialog.speech
+    speech.set_test_level(0.45)
+    speech.set_test_message("No sound from USB Headset. Check that it is not muted.")
+    speech.key_edit.setFocus()
+    qtbot.keyClick(speech.key_edit, Qt.Key.Key_Space, Qt.KeyboardModifier.ControlModifier)
+    qtbot.wait(20)
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert speech.grab().save(str(ARTIFACTS / "settings_speech.png"))
+    assert dialog.grab().save(str(ARTIFACTS / "settings_dialog_speech.png"))
+    for label in speech.findChildren(QLabel):
+        if label.isVisible() and not label.wordWrap():
+            assert label.width() >= label.sizeHint().width(), label.text()
+    assert dialog.height() <= 720, "fits a small laptop screen"
