@@ -13,9 +13,10 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Slot
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Signal, Slot
 from PySide6.QtGui import QImage
 
+from assistant.audio.decode import AUDIO_EXTENSIONS
 from assistant.client.background import run_in_background
 from assistant.core.attachments import ImageAttachment
 from assistant.storage.attachment_store import AttachmentStore
@@ -54,7 +55,9 @@ def store_qimage(store: AttachmentStore, image: QImage,
 
 
 class AttachmentController(QObject):
-    """Owns the images attached to the message being written."""
+    """Owns the images attached to the message being written; passes recordings on."""
+
+    audioFilesDropped = Signal(list)  # wav/flac/ogg/mp3 paths: to be transcribed
 
     def __init__(self, store: AttachmentStore, referenced: set[str], composer: Composer,
                  drop: ImageDropFilter, models: ModelController, notice_bar: NoticeBar,
@@ -107,7 +110,12 @@ class AttachmentController(QObject):
 
     @Slot(list)
     def add_files(self, paths: list[str]) -> None:
+        audio = [path for path in paths if Path(path).suffix.lower() in AUDIO_EXTENSIONS]
+        if audio:
+            self.audioFilesDropped.emit(audio)
         for path in paths:
+            if path in audio:
+                continue
             run_in_background(store_file, self._store, path, self._started(),
                               on_done=self._added, on_error=self._failed)
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
 
+from assistant.core.attachments import AudioAttachment
 from assistant.core.messages import ChatTurn, MessageStatus, Role
 from assistant.core.protocol import EngineError, FinishReason, GenerationDone, GenerationStarted
 from assistant.storage.chat_repository import StoredMessage
@@ -25,6 +26,7 @@ from assistant.ui.conversation_controller import ConversationController
 from assistant.ui.message_view import MessageView
 from assistant.ui.model_controller import ModelController
 from assistant.ui.notice_bar import NoticeBar
+from assistant.ui.speech_controller import SpeechController
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -67,8 +69,8 @@ class ChatController(QObject):
 
     def __init__(self, services: AppServices, conversations: ConversationController,
                  models: ModelController, view: MessageView, composer: Composer,
-                 attachments: AttachmentController, notice_bar: NoticeBar,
-                 window: QWidget) -> None:
+                 attachments: AttachmentController, speech: SpeechController | None,
+                 notice_bar: NoticeBar, window: QWidget) -> None:
         super().__init__(window)
         self._repo = services.repository
         self._settings = services.settings
@@ -78,6 +80,9 @@ class ChatController(QObject):
         self._view = view
         self._composer = composer
         self._attachments = attachments
+        self._speech = speech
+        if speech is not None:
+            speech.spokenMessageReady.connect(self.send_spoken)
         self._notice = notice_bar
         self._offered_model: str | None = None  # the vision model a notice offers
         self._answer: _Answer | None = None
@@ -114,35 +119,52 @@ class ChatController(QObject):
     @Slot(str)
     def send(self, text: str) -> None:
         """Commit the person's message, then ask for an answer. Nothing typed is lost."""
+        recording = self._speech.take_pending_recording() if self._speech else None
+        if not self._send(text, recording) and recording is not None:
+            self._speech.keep_pending_recording(recording)  # type: ignore[union-attr]
+
+    @Slot(str, object)
+    def send_spoken(self, transcript: str, recording: AudioAttachment | None) -> None:
+        """Send a transcript at once (after what was already typed), with its recording."""
+        text = f"{self._composer.text().strip()} {transcript}".strip()
+        if not self._send(text, recording):
+            self._composer.set_text(text)  # refused: keep the words for the person
+            if recording is not None and self._speech is not None:
+                self._speech.keep_pending_recording(recording)
+
+    def _send(self, text: str, recording: AudioAttachment | None) -> bool:
+        """Save and ask; False when refused (the reason is shown, nothing is lost)."""
         images = self._attachments.pending()
         if not text.strip() and not images:
-            return
+            return False
         if self.is_generating:
             self._notice.show_info(BUSY)
-            return
+            return False
         if not self._models.has_model:
             self._notice.show_error(NO_MODEL)
-            return
+            return False
         if self._attachments.is_preparing:
             self._notice.show_info(STILL_PREPARING)
-            return
+            return False
         if images and not self._can_see():
             self._offer_vision_models()
-            return  # the text and the images stay in the composer
+            return False  # the text and the images stay in the composer
         try:
             conversation_id = self._conversations.ensure_current()
-            message = self._repo.add_message(conversation_id, Role.USER, text, images=images)
+            message = self._repo.add_message(conversation_id, Role.USER, text, images=images,
+                                             audio=recording)
         except StorageError as exc:
             self._notice.show_error(str(exc))
-            return
+            return False
         except sqlite3.Error as exc:
             self._notice.show_error(SAVE_FAILED.format(reason=exc))
-            return  # the text stays in the composer
+            return False  # the text stays in the composer
         self._composer.clear()
         self._attachments.clear()
         self._view.append_message(message)
         self._conversations.refresh()
         self._ask(conversation_id)
+        return True
 
     def _can_see(self) -> bool:
         """Whether the loaded model takes images (a model still loading gets the benefit)."""

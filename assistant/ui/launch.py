@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
@@ -32,6 +33,8 @@ class AppServices:
     settings: SettingsStore
     engine: EngineClient
     startup_notice: str | None = None  # e.g. the database was quarantined
+    # Opens microphone streams (None: the real sounddevice.InputStream); tests inject audio.
+    audio_stream_factory: Callable[..., Any] | None = None
 
 
 def create_application(argv: Sequence[str] | None = None) -> QApplication:
@@ -51,7 +54,8 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
 
 
 def create_services(backend: str = "llama", options: dict | None = None,
-                    paths: AppPaths | None = None) -> AppServices:
+                    paths: AppPaths | None = None,
+                    audio_stream_factory: Callable[..., Any] | None = None) -> AppServices:
     """Open the database (quarantining a damaged one) and settings; make the engine client."""
     paths = (paths or app_paths()).ensure()
     opened = open_database(paths.database)
@@ -60,13 +64,15 @@ def create_services(backend: str = "llama", options: dict | None = None,
         notice = damaged_database_sentence(opened.quarantined)
     repository = ChatRepository(opened.connection, paths.attachments_dir)
     return AppServices(paths, repository, SettingsStore(paths.settings_file),
-                       EngineClient(backend, options), notice)
+                       EngineClient(backend, options), notice, audio_stream_factory)
 
 
 def create_main_window(start_engine: bool = True, backend: str = "llama",
-                       options: dict | None = None) -> MainWindow:
+                       options: dict | None = None,
+                       audio_stream_factory: Callable[..., Any] | None = None) -> MainWindow:
     """The real main window over the real on-disk state; the engine starts after it shows."""
-    window = MainWindow(create_services(backend, options))
+    window = MainWindow(create_services(backend, options,
+                                        audio_stream_factory=audio_stream_factory))
     if start_engine:
         QTimer.singleShot(0, window.start_engine)
     return window

@@ -19,6 +19,7 @@ from assistant.ui.message_view import MessageView
 from assistant.ui.model_controller import ModelController
 from assistant.ui.model_panel import ModelPanel
 from assistant.ui.notice_bar import NoticeBar
+from assistant.ui.speech_controller import SpeechController
 
 if TYPE_CHECKING:
     from assistant.ui.launch import AppServices
@@ -64,10 +65,21 @@ class MainWindow(QMainWindow):
         self.attachments = AttachmentController(
             services.repository.attachment_store, services.repository.referenced_image_hashes(),
             self.composer, self.image_drop, self.models, self.notice_bar, self)
+        self.speech = SpeechController(services, self.composer, self.notice_bar, self,
+                                       services.audio_stream_factory)
+        self.attachments.audioFilesDropped.connect(self.speech.transcribe_files)
+        self.message_view.playRecordingRequested.connect(self.speech.play)
+        self.message_view.stopRecordingRequested.connect(self.speech.stop_playing)
+        self.speech.playbackChanged.connect(self.message_view.set_recording_playing)
+        self.models.settingsDialogOpened.connect(self.speech.connect_settings_dialog)
+        self.models.settingsChanged.connect(self.speech.apply_settings)
         self.chat = ChatController(services, self.conversations, self.models,
                                    self.message_view, self.composer, self.attachments,
-                                   self.notice_bar, self)
+                                   self.speech, self.notice_bar, self)
         self._add_actions()
+        self.models.shortcuts_in_use = {
+            action.shortcut().toString(): action.text().rstrip("…")
+            for action in self.actions() if not action.shortcut().isEmpty()}
         self.conversations.restore_last()
         if services.startup_notice:
             self.notice_bar.show_error(services.startup_notice)

@@ -40,6 +40,8 @@ class MessageView(QScrollArea):
 
     editSubmitted = Signal(int, str)
     regenerateRequested = Signal(int)
+    playRecordingRequested = Signal(str)  # path of a spoken message's recording
+    stopRecordingRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -117,6 +119,13 @@ class MessageView(QScrollArea):
         return self._follow
 
     # -- changes ---------------------------------------------------------------------------
+
+    def set_recording_playing(self, path: str | None) -> None:
+        """Show the play button of the recording at ``path`` as playing (None: none plays)."""
+        for widget in self._widgets:
+            audio = getattr(widget.audio_row, "audio", None)
+            widget.audio_row.set_playing(path is not None and audio is not None
+                                         and audio.path == path)
 
     def set_placeholder(self, text: str) -> None:
         """Text shown in the middle while there are no messages."""
@@ -198,6 +207,8 @@ class MessageView(QScrollArea):
         widget.set_actions_enabled(self._actions_enabled)
         widget.editSubmitted.connect(self.editSubmitted)
         widget.regenerateRequested.connect(self.regenerateRequested)
+        widget.audio_row.playRequested.connect(self.playRecordingRequested)
+        widget.audio_row.stopRequested.connect(self.stopRecordingRequested)
         self._widgets.append(widget)
         self._by_id[message.id] = widget
         self._column_layout.addWidget(widget)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from assistant.audio.devices import MicrophoneError, list_input_devices
 from assistant.client.background import run_in_background
 from assistant.core.hardware import physical_cores
 from assistant.core.protocol import EngineError, ErrorCode, ModelLoaded
 from assistant.models.registry import find_local_models
+from assistant.models.speech_models import available_whisper_models
 from assistant.models.vision import ImageBudget, VisionSetup, inspect_vision_model, vision_capable
 from assistant.ui.model_panel import ModelPanel
 from assistant.ui.notice_bar import NoticeBar
@@ -32,6 +35,8 @@ class ModelController(QObject):
     """
 
     loadedModelChanged = Signal()  # a model (with or without sight) loaded, or none is
+    settingsDialogOpened = Signal(object)  # the SettingsDialog, before it runs
+    settingsChanged = Signal()  # the person saved new settings
 
     def __init__(self, services: AppServices, panel: ModelPanel, notice_bar: NoticeBar,
                  window: QWidget) -> None:
@@ -49,6 +54,7 @@ class ModelController(QObject):
         self._setups: dict[str, VisionSetup] = {}
         self._bad_projectors: set[str] = set()
         self._vision_models: dict[str, str] = {}
+        self.shortcuts_in_use: dict[str, str] = {}  # key → action, kept off push-to-talk
         panel.set_models_folder(services.paths.models_dir)
         panel.modelSelected.connect(self.inspect)
         panel.fileChosen.connect(self._file_chosen)
@@ -269,7 +275,15 @@ class ModelController(QObject):
     def edit_settings(self) -> None:
         """Open the settings dialog; save atomically when accepted."""
         store = self._services.settings
-        dialog = SettingsDialog(store.current, physical_cores(), self._window)
+        devices = []
+        with contextlib.suppress(MicrophoneError):
+            devices = [device.name for device in list_input_devices()]
+        dialog = SettingsDialog(store.current, physical_cores(), self._window,
+                                input_devices=devices,
+                                whisper_models_present=available_whisper_models(
+                                    self._services.paths.models_dir),
+                                shortcuts_in_use=self.shortcuts_in_use)
+        self.settingsDialogOpened.emit(dialog)
         if not dialog.exec():
             return
         before, updated = store.current, dialog.result_settings()
@@ -280,6 +294,7 @@ class ModelController(QObject):
                 f"Could not save your settings ({exc.strerror}); free some disk space and try "
                 "again.")
             return
+        self.settingsChanged.emit()
         if updated.load != before.load and self._engine.loaded_model:
             self._notice.show_info("Context size, threads and GPU layers apply the next time a "
                                    "model is loaded: click Load to reload it now.")
