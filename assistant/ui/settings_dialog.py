@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -58,6 +59,17 @@ def _int_spin(minimum: int, maximum: int, tip: str, step: int = 1) -> QSpinBox:
     spin.setGroupSeparatorShown(True)
     spin.setToolTip(tip)
     return spin
+
+
+def _page(*groups: QWidget) -> QWidget:
+    """A tab: the groups stacked, the last one taking the spare height."""
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    for index, group in enumerate(groups):
+        layout.addWidget(group, 1 if index == len(groups) - 1 and len(groups) > 1 else 0)
+    if len(groups) == 1:
+        layout.addStretch(1)
+    return page
 
 
 def _row(*widgets: QWidget) -> QWidget:
@@ -193,20 +205,15 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.buttons.clicked.connect(self._on_button)
 
-        left = QVBoxLayout()
-        left.addWidget(generation)
-        left.addWidget(loading)
-        left.addStretch(1)
-        right = QVBoxLayout()
-        right.addWidget(self.speech)
-        right.addWidget(chats, 1)
-        columns = QHBoxLayout()
-        columns.addLayout(left, 1)
-        columns.addLayout(right, 1)
+        # One page per concern keeps the dialog small enough for a laptop screen.
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(_page(generation, chats), "&Answers")
+        self.tabs.addTab(_page(loading), "&Models")
+        self.tabs.addTab(_page(self.speech), "S&peech")
         layout = QVBoxLayout(self)
-        layout.addLayout(columns, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(460)
+        self.setMinimumSize(self.minimumSizeHint())
         self._show(settings)
 
     def _on_button(self, button: QAbstractButton) -> None:
