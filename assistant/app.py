@@ -1,8 +1,8 @@
 """Entry points: the window (no arguments) and headless sub-commands (``mosaic ask …``).
 
-Nothing here imports Qt, torch, whisper or llama_cpp at module level: ``mosaic ask`` never
-loads Qt, and the window appears before any model library is imported (those live in the
-engine process only).
+Nothing here imports Qt, torch, whisper or llama_cpp at module level: ``mosaic ask`` and
+``mosaic transcribe`` never load Qt, and the window appears before any model library is
+imported (those live in the engine process only).
 """
 
 from __future__ import annotations
@@ -26,6 +26,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Answer one question with a local GGUF model, about images too with "
                     "--image; the answer streams to stdout as it is generated. Exit status "
                     "is non-zero on failure."))
+    from assistant.cli.transcribe import add_transcribe_arguments
+
+    add_transcribe_arguments(commands.add_parser(
+        "transcribe", help="turn speech in an audio file into text with a local Whisper model",
+        description="Transcribe an audio file (wav, flac, ogg or mp3) with a local Whisper "
+                    "model and print the text; nothing is printed when there is no speech. "
+                    "Exit status is non-zero on failure."))
     return parser
 
 
@@ -36,6 +43,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from assistant.cli.ask import run_ask
 
         return run_ask(args)
+    if args.command == "transcribe":
+        from assistant.cli.transcribe import run_transcribe
+
+        return run_transcribe(args)
     from assistant.ui.launch import run_window
 
     return run_window()

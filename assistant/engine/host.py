@@ -6,9 +6,14 @@ Runs in the engine process (or in a thread, for unit tests). Protocol, per reque
 - ``Generate`` → ``GenerationStarted``, ``TokenText``*, ``GenerationDone`` — or an
   ``EngineError`` at any point (before ``GenerationStarted`` when the prompt cannot be built);
   a Generate cancelled while it was still queued answers ``GenerationDone(STOPPED)`` alone;
+- ``Transcribe`` → ``TranscriptionProgress``* (long recordings) then ``TranscriptionDone``
+  (text "" when there was no speech) or ``EngineError`` (codes ``speech_model``, ``audio``);
+  the Whisper model loads on the first Transcribe for its path (:mod:`.speech`);
 - ``Cancel`` of the running request stops it within one token (the backend polls between
-  tokens and prompt chunks); requests arriving meanwhile run afterwards, in order; a Cancel
-  for any other request is ignored;
+  tokens and prompt chunks; Whisper between tokens and voice-activity batches); requests
+  arriving meanwhile run afterwards, in order; a Cancel for any other request is ignored.
+  A cancelled Generate ends with ``GenerationDone(STOPPED)``, a cancelled Transcribe with
+  ``TranscriptionDone`` holding the text transcribed so far (a queued one: text "");
 - ``Shutdown`` or end-of-file on the connection ends the loop (stopping a running answer).
 
 Every Python exception inside a request becomes an ``EngineError``; the loop keeps serving.
@@ -36,8 +41,11 @@ from assistant.core.protocol import (
     LoadModel,
     LoadProgress,
     Shutdown,
+    Transcribe,
+    TranscriptionDone,
 )
 from assistant.engine.backend import BackendError, LLMBackend
+from assistant.engine.speech import SpeechEngine
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +77,11 @@ def make_backend(backend: str, options: dict[str, Any] | None = None) -> LLMBack
 
 
 class _Host:
-    def __init__(self, conn: Connection, backend: LLMBackend) -> None:
+    def __init__(self, conn: Connection, backend: LLMBackend,
+                 speech: SpeechEngine | None = None) -> None:
         self.conn = conn
         self.backend = backend
+        self.speech = speech or SpeechEngine()
         self.pending: deque[Any] = deque()
         self.cancelled_queued: set[int] = set()
         self.running_id: int | None = None
@@ -141,6 +151,8 @@ class _Host:
                 self._load(request)
             elif isinstance(request, Generate):
                 self._generate(request)
+            elif isinstance(request, Transcribe):
+                self._transcribe(request)
             elif isinstance(request, Cancel):
                 self.cancelled_queued.discard(request.request_id)
             elif isinstance(request, _Unreadable):
@@ -197,6 +209,16 @@ class _Host:
         finish, timings = self.backend.generate(request, self)
         self.send(GenerationDone(request.request_id, finish, timings))
 
+    def _transcribe(self, request: Transcribe) -> None:
+        if request.request_id in self.cancelled_queued:
+            self.cancelled_queued.discard(request.request_id)
+            self.send(TranscriptionDone(request.request_id, "", request.language or "",
+                                        0.0, 0.0, 0.0))
+            return
+        self.running_id = request.request_id
+        self.stop_running = False
+        self.send(self.speech.transcribe(request, self))
+
 
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
@@ -205,9 +227,15 @@ def _one_line(exc: BaseException) -> str:
 
 def serve(conn: Connection, backend: str = "llama",
           options: dict[str, Any] | None = None) -> None:
-    """Run the engine loop on ``conn`` until Shutdown or end-of-file."""
+    """Run the engine loop on ``conn`` until Shutdown or end-of-file.
+
+    ``options`` go to the backend; ``speech_threads`` (torch's CPU threads for Whisper,
+    default: physical cores) to the speech engine.
+    """
     engine = make_backend(backend, options)
-    host = _Host(conn, engine)
+    threads = (options or {}).get("speech_threads")
+    speech = SpeechEngine(threads=int(threads) if threads else None)
+    host = _Host(conn, engine, speech)
     try:
         host.run()
     except _ClientGone:
@@ -215,5 +243,6 @@ def serve(conn: Connection, backend: str = "llama",
     finally:
         try:
             engine.close()
+            speech.close()
         finally:
             conn.close()

