@@ -175,9 +175,11 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GGML_NO_BACKTRACE", "1")
     os.environ["MOSAIC_HOME"] = tempfile.mkdtemp(prefix="mosaic-bench-")
     from tests.benchmarks.speech import print_speech_table, run_speech
+    from tests.benchmarks.speech_to_answer import run_speech_to_answer
 
     if args.speech_only:
         rows = run_speech(args.threads, args.speech_repeats)
+        rows += run_speech_to_answer(args.model or gemma_model_path(), args.threads)
         print()
         print_speech_table(rows)
         return 0 if all(r.ok for r in rows) else 1
@@ -185,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     rows += run_vision_part(args)
     if not args.vision_only:
         speech_rows = run_speech(args.threads, args.speech_repeats)
+        speech_rows += run_speech_to_answer(args.model or gemma_model_path(), args.threads)
         print()
         print_speech_table(speech_rows)
         rows += speech_rows
