@@ -68,6 +68,7 @@ class SpeechController(QObject):
         self._request_file: str | None = None  # the dropped file being transcribed
         self._recording: AudioAttachment | None = None  # recorded, waiting for its transcript
         self._pending: AudioAttachment | None = None  # transcript in the composer, not sent
+        self._cancelled = False  # Esc during the transcription: a recording is dropped
         self._meter = QTimer(self)
         self._meter.setInterval(METER_INTERVAL_MS)
         self._meter.timeout.connect(self._update_meter)
@@ -170,6 +171,7 @@ class SpeechController(QObject):
             self._end_recording_ui()
             recorder.cancel()
         elif self._request is not None:
+            self._cancelled = True
             self._engine.cancel(self._request)
 
     def _end_recording_ui(self) -> None:
@@ -262,10 +264,14 @@ class SpeechController(QObject):
         if done.request_id != self._request:
             return
         file, self._request_file = self._request_file, None
+        cancelled, self._cancelled = self._cancelled, False
         self._request = None
         self.key.set_recording(False)
         self._bar.hide_bar()
         text = done.text.strip()
+        if cancelled and file is None:  # the person took the question back
+            self._recording = None
+            return
         if file is not None:
             if text:
                 self._composer.set_text(self._file_block(file, done, text)
@@ -299,6 +305,7 @@ class SpeechController(QObject):
         self._request = None
         self._request_file = None
         self._recording = None
+        self._cancelled = False
         self.key.set_recording(False)
         self._bar.hide_bar()
         self._notice.show_error(error.message)
