@@ -194,3 +194,23 @@ def test_no_microphone_is_said_plainly(qtbot: QtBot, tiny_gguf: Path, paths: App
     qtbot.mouseRelease(window.composer.mic_button, Qt.MouseButton.LeftButton)
     assert window.notice_bar.text() == NO_MICROPHONE_MESSAGE
     assert not window.speech.is_recording
+
+
+def test_esc_while_transcribing_takes_the_question_back(
+        qtbot: QtBot, tiny_gguf: Path, paths: AppPaths, whisper_in_folder: Path,
+        phrase_clip: tuple[np.ndarray, int]) -> None:
+    microphone = fake_stream_factory(*phrase_clip, speed=None)
+    window = speaking_window(qtbot, tiny_gguf, paths, microphone)
+    button = window.composer.mic_button
+    qtbot.mousePress(button, Qt.MouseButton.LeftButton)
+    microphone.stream.feed()
+    microphone.stream.wait_fed()
+    with qtbot.waitSignal(window.services.engine.transcriptionFinished,
+                          timeout=TRANSCRIBE_TIMEOUT_MS):
+        qtbot.mouseRelease(button, Qt.MouseButton.LeftButton)
+        assert window.speech.is_transcribing
+        qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Escape)
+    qtbot.wait(100)
+    assert not window.speech.is_transcribing
+    assert window.services.repository.conversations() == []
+    assert window.composer.text() == ""
