@@ -285,6 +285,11 @@ class EngineWorker:
             self._flush()
             if mine and running is not None:
                 self._running = None
+                if (event.model_unloaded and self._last_model is not None
+                        and not running.item.is_reload):
+                    # The engine freed the old model before the new one failed to load.
+                    self._emit(ModelForgotten(self._last_model.path))
+                    self._last_model = None
                 event = self._reload_failed(running.item, event) or event
         elif isinstance(event, LoadProgress):
             if mine and running is not None and event.stage == "projector":

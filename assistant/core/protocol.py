@@ -186,6 +186,7 @@ class EngineError:
     request_id: int | None
     code: ErrorCode
     message: str
+    model_unloaded: bool = False  # a failed LoadModel freed the model that was loaded before
 
 
 Event = (EngineReady | LoadProgress | ModelLoaded | GenerationStarted | TokenText

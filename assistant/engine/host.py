@@ -166,7 +166,8 @@ class _Host:
         except _ClientGone:
             raise
         except BackendError as exc:
-            self.send(EngineError(request_id, exc.code, exc.message))
+            unloaded = isinstance(request, LoadModel) and not self.backend.loaded
+            self.send(EngineError(request_id, exc.code, exc.message, model_unloaded=unloaded))
         except MemoryError:
             self.send(EngineError(request_id, ErrorCode.INTERNAL,
                                   "The engine ran out of memory; choose a smaller model or "

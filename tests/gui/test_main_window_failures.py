@@ -21,7 +21,7 @@ from tests.gui.conftest import (
     stored,
     type_and_send,
 )
-from tests.support.synthetic_gguf import write_not_gguf, write_truncated_copy
+from tests.support.synthetic_gguf import write_not_gguf, write_tiny_llama, write_truncated_copy
 
 pytestmark = pytest.mark.gui
 
@@ -93,3 +93,19 @@ def test_delete_offers_undo_and_undo_restores(qtbot: QtBot, chat_window: MainWin
     assert [c.id for c in repo.conversations()] == [conversation.id]
     assert chat_window.conversations.current_id == conversation.id
     assert stored(chat_window)[0].text == "Remember this."
+
+
+def test_a_model_llama_cpp_refuses_after_another_was_loaded_leaves_none_loaded(
+        qtbot: QtBot, chat_window: MainWindow, paths: AppPaths) -> None:
+    # The header is fine, so the engine frees the loaded model before llama.cpp refuses this.
+    alien = write_tiny_llama(paths.models_dir / "alien.gguf", architecture="alienformer")
+    engine = chat_window.services.engine
+    assert engine.loaded_model is not None
+    with qtbot.waitSignal(engine.requestFailed, timeout=60_000) as failed:
+        chat_window.models.load(str(alien))
+    assert "alienformer" in failed.args[0].message
+    assert engine.loaded_model is None
+    assert chat_window.model_panel.status_text() == "No model loaded"
+    chat_window.composer.set_text("Hello?")
+    chat_window.composer.submit()
+    assert "Load a model first" in chat_window.notice_bar.text()
