@@ -4,15 +4,11 @@ Use from the GUI thread only, with a connection from ``open_database``. Each wri
 committed before the method returns. Times are seconds since the epoch (``time.time()``).
 A failed database operation raises ``StorageError`` whose text is one English sentence.
 
-Search snippets wrap each matched term in ``SNIPPET_OPEN`` / ``SNIPPET_CLOSE``
-(``[`` and ``]``) and mark elided text with ``SNIPPET_ELLIPSIS`` (``…``); whitespace in a
-snippet is collapsed to single spaces. Messages become searchable once they stop streaming.
-
-Images of a message are stored files (``AttachmentStore``, under the attachments folder)
-recorded in the ``attachments`` and ``message_attachments`` tables. When messages are
-deleted for good (``purge_deleted``, ``delete_messages_from``) the images no message
-refers to any more lose their rows and files; a soft-deleted conversation keeps its images
-so Undo brings them back.
+Search is :mod:`chat_search`'s. Images and recordings of a message are stored files
+(``AttachmentStore``, under the attachments folder) whose rows :mod:`image_records` and
+:mod:`recordings` write. When messages are deleted for good (``purge_deleted``,
+``delete_messages_from``) the attachments no message refers to any more lose their rows and
+files; a soft-deleted conversation keeps them so Undo brings them back.
 """
 
 from __future__ import annotations
@@ -30,29 +26,30 @@ from assistant.core.generation import Timings
 from assistant.core.messages import MessageStatus, Role
 from assistant.paths import app_paths
 from assistant.storage.attachment_store import AttachmentStore
+from assistant.storage.chat_search import SearchHit, search_chats
 from assistant.storage.errors import StorageError, describe_sqlite_error
+from assistant.storage.image_records import (
+    REFERENCED_IMAGES,
+    forget_unreferenced_attachments,
+    image_from_row,
+    images_of,
+    insert_images,
+    stored_name_in,
+)
 from assistant.storage.recordings import (
     REFERENCED_RECORDINGS,
-    forget_unreferenced_recordings,
     insert_recording,
     recordings_of,
 )
-from assistant.storage.text_rules import fts_query, title_from_text
+from assistant.storage.text_rules import title_from_text
 
 DEFAULT_TITLE = "New chat"
-SNIPPET_OPEN = "["
-SNIPPET_CLOSE = "]"
-SNIPPET_ELLIPSIS = "…"
-SNIPPET_TOKENS = 16
 
 _CONVERSATION_GONE = "That conversation no longer exists; it may have been deleted permanently."
 _MESSAGE_GONE = "That message no longer exists; it may have been deleted."
 _CONVERSATION_COLUMNS = "id, title, system_prompt, model_path, created_at, updated_at"
 _MESSAGE_COLUMNS = ("id, conversation_id, role, text, status, model, created_at, prompt_tokens, "
                     "reused_tokens, generated_tokens, ttft_s, generation_s, error")
-_IMAGE_COLUMNS = ("ma.message_id, ma.sha256, ma.name, ma.note, a.stored_name, a.byte_size, "
-                  "a.width, a.height")
-_REFERENCED_HASHES = "SELECT sha256 FROM message_attachments"
 
 
 @dataclass(frozen=True)
@@ -78,16 +75,6 @@ class StoredMessage:
     error: str | None
     images: tuple[ImageAttachment, ...] = ()  # in the order they were attached
     audio: AudioAttachment | None = None  # the recording a spoken message came from
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    """A search match: a conversation title (``message_id is None``) or a message."""
-
-    conversation_id: int
-    conversation_title: str
-    message_id: int | None
-    snippet: str
 
 
 class ChatRepository:
@@ -187,7 +174,7 @@ class ChatRepository:
             )
             db.execute(f"DELETE FROM messages WHERE conversation_id IN ({doomed})", (cutoff,))
             cursor = db.execute(f"DELETE FROM conversations WHERE id IN ({doomed})", (cutoff,))
-            unreferenced = self._forget_unreferenced_images(db)
+            unreferenced = forget_unreferenced_attachments(db)
         self._remove_image_files(unreferenced)
         return cursor.rowcount
 
@@ -211,8 +198,8 @@ class ChatRepository:
         gone, ``StorageError`` says so and nothing is saved. ``audio`` (from
         ``AttachmentStore.add_recording``) is the recording the text was transcribed from."""
         role, status = Role(role), MessageStatus(status)
-        stored_names = [self._stored_name(image) for image in images]
-        audio_name = self._stored_name(audio) if audio is not None else ""
+        stored_names = [stored_name_in(self.attachment_store.root, image) for image in images]
+        audio_name = stored_name_in(self.attachment_store.root, audio) if audio is not None else ""
         now = time.time()
         with self._transaction("save the message") as db:
             row = db.execute(
@@ -231,20 +218,7 @@ class ChatRepository:
                 (conversation_id, role.value, text, status.value, model, now),
             )
             message_id = int(cursor.lastrowid or 0)
-            for position, (image, stored_name) in enumerate(
-                zip(images, stored_names, strict=True)
-            ):
-                db.execute(
-                    "INSERT OR IGNORE INTO attachments (sha256, kind, stored_name, byte_size, "
-                    "width, height, created_at) VALUES (?, 'image', ?, ?, ?, ?, ?)",
-                    (image.sha256, stored_name, image.byte_size, image.width, image.height,
-                     now),
-                )
-                db.execute(
-                    "INSERT INTO message_attachments (message_id, position, sha256, name, note) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (message_id, position, image.sha256, image.name, image.note),
-                )
+            insert_images(db, message_id, images, stored_names, now)
             if audio is not None:
                 audio_file = self.attachment_store.root / audio_name
                 if not audio_file.is_file():
@@ -265,8 +239,8 @@ class ChatRepository:
                     (now, conversation_id),
                 )
         stored_images = tuple(
-            self._image(image.sha256, image.name, image.note, stored_name, image.byte_size,
-                        image.width, image.height)
+            image_from_row(self.attachment_store, image.sha256, image.name, image.note,
+                           stored_name, image.byte_size, image.width, image.height)
             for image, stored_name in zip(images, stored_names, strict=True)
         )
         return StoredMessage(
@@ -322,10 +296,8 @@ class ChatRepository:
             (conversation_id,),
         ).fetchall()
         images = self._images(
-            "read the conversation",
             "JOIN messages AS m ON m.id = ma.message_id WHERE m.conversation_id = ?",
-            (conversation_id,),
-        )
+            (conversation_id,))
         audio = self._recordings(
             "JOIN messages AS m ON m.id = mr.message_id WHERE m.conversation_id = ?",
             (conversation_id,))
@@ -340,7 +312,7 @@ class ChatRepository:
         ).fetchone()
         if row is None:
             return None
-        images = self._images("read the message", "WHERE ma.message_id = ?", (message_id,))
+        images = self._images("WHERE ma.message_id = ?", (message_id,))
         audio = self._recordings("WHERE mr.message_id = ?", (message_id,))
         return _message_from_row(row, images.get(message_id, ()), audio.get(message_id))
 
@@ -365,7 +337,7 @@ class ChatRepository:
             db.execute(
                 "UPDATE conversations SET updated_at = ? WHERE id = ?", (time.time(), row[0])
             )
-            unreferenced = self._forget_unreferenced_images(db)
+            unreferenced = forget_unreferenced_attachments(db)
         self._remove_image_files(unreferenced)
         return cursor.rowcount
 
@@ -386,9 +358,16 @@ class ChatRepository:
         soft-deleted conversations (for ``AttachmentStore.sweep_unreferenced``)."""
         rows = self._run(
             "read the list of attached images",
-            f"SELECT sha256 FROM message_attachments UNION {REFERENCED_RECORDINGS}",
+            f"{REFERENCED_IMAGES} UNION {REFERENCED_RECORDINGS}",
         ).fetchall()
         return {sha256 for (sha256,) in rows}
+
+    def _images(self, where: str,
+                params: tuple[Any, ...]) -> dict[int, tuple[ImageAttachment, ...]]:
+        try:
+            return images_of(self._db, self.attachment_store, where, params)
+        except sqlite3.Error as exc:
+            raise StorageError(describe_sqlite_error(exc, "read the attached images")) from exc
 
     def _recordings(self, where: str, params: tuple[Any, ...]) -> dict[int, AudioAttachment]:
         try:
@@ -401,32 +380,10 @@ class ChatRepository:
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
         """Full-text search over titles and finished messages of conversations that are
         not deleted: title hits first, then message hits, each best match first."""
-        match = fts_query(query)
-        if match is None or limit <= 0:
-            return []
-        marks = (SNIPPET_OPEN, SNIPPET_CLOSE)
-        title_rows = self._run(
-            "search your conversations",
-            "SELECT c.id, c.title, NULL, highlight(conversations_fts, 0, ?, ?) "
-            "FROM conversations_fts JOIN conversations AS c ON c.id = conversations_fts.rowid "
-            "WHERE conversations_fts MATCH ? AND c.deleted_at IS NULL "
-            "ORDER BY conversations_fts.rank LIMIT ?",
-            (*marks, match, limit),
-        ).fetchall()
-        message_rows = self._run(
-            "search your conversations",
-            "SELECT m.conversation_id, c.title, m.id, "
-            "snippet(messages_fts, 0, ?, ?, ?, ?) "
-            "FROM messages_fts JOIN messages AS m ON m.id = messages_fts.rowid "
-            "JOIN conversations AS c ON c.id = m.conversation_id "
-            "WHERE messages_fts MATCH ? AND c.deleted_at IS NULL "
-            "ORDER BY messages_fts.rank LIMIT ?",
-            (*marks, SNIPPET_ELLIPSIS, SNIPPET_TOKENS, match, limit - len(title_rows)),
-        ).fetchall()
-        return [
-            SearchHit(conversation_id, title, message_id, " ".join(snippet.split()))
-            for conversation_id, title, message_id, snippet in (*title_rows, *message_rows)
-        ]
+        try:
+            return search_chats(self._db, query, limit)
+        except sqlite3.Error as exc:
+            raise StorageError(describe_sqlite_error(exc, "search your conversations")) from exc
 
     # ------------------------------------------------------------------------ helpers
 
@@ -440,50 +397,6 @@ class ChatRepository:
         )
         if cursor.rowcount == 0:
             raise StorageError(_CONVERSATION_GONE)
-
-    def _stored_name(self, image: ImageAttachment | AudioAttachment) -> str:
-        """``image.path`` relative to the attachments folder (``ValueError`` outside it)."""
-        root, path = self.attachment_store.root, Path(image.path)
-        for base, target in ((root, path.absolute()), (root.resolve(), path.resolve())):
-            if target.is_relative_to(base):
-                return target.relative_to(base).as_posix()
-        raise ValueError(f"{image.path} is not in the attachments folder {root}; "
-                         f"store images with this repository's attachment_store")
-
-    def _image(self, sha256: str, name: str, note: str, stored_name: str, byte_size: int,
-               width: int | None, height: int | None) -> ImageAttachment:
-        store = self.attachment_store
-        return ImageAttachment(
-            sha256=sha256, path=str(store.root / stored_name),
-            thumbnail_path=str(store.thumbnail_path(sha256)), name=name,
-            width=width or 0, height=height or 0, byte_size=byte_size, note=note,
-        )
-
-    def _images(
-        self, action: str, where: str, params: tuple[Any, ...]
-    ) -> dict[int, tuple[ImageAttachment, ...]]:
-        """Images of the messages ``where`` selects, by message id, in attachment order."""
-        rows = self._run(
-            action,
-            f"SELECT {_IMAGE_COLUMNS} FROM message_attachments AS ma "
-            f"JOIN attachments AS a ON a.sha256 = ma.sha256 {where} "
-            "ORDER BY ma.message_id, ma.position",
-            params,
-        ).fetchall()
-        found: dict[int, list[ImageAttachment]] = {}
-        for message_id, *columns in rows:
-            found.setdefault(message_id, []).append(self._image(*columns))
-        return {message_id: tuple(images) for message_id, images in found.items()}
-
-    @staticmethod
-    def _forget_unreferenced_images(db: sqlite3.Connection) -> list[str]:
-        """Delete the rows of images no message refers to; return their sha256."""
-        rows = db.execute(
-            f"SELECT sha256 FROM attachments WHERE sha256 NOT IN ({_REFERENCED_HASHES})"
-        ).fetchall()
-        if rows:
-            db.execute(f"DELETE FROM attachments WHERE sha256 NOT IN ({_REFERENCED_HASHES})")
-        return [sha256 for (sha256,) in rows] + forget_unreferenced_recordings(db)
 
     def _remove_image_files(self, hashes: list[str]) -> None:
         """Delete files whose rows are gone; one that cannot be deleted now is left for
