@@ -17,7 +17,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
-DROP_TEXT = "Drop images to attach"
+DROP_TEXT = "Drop images to attach, or recordings to transcribe"
 _DRAG_EVENTS = frozenset({QEvent.Type.DragEnter, QEvent.Type.DragMove})
 _HANDLE_EVENTS = frozenset({QEvent.Type.Show, QEvent.Type.WinIdChange})
 
