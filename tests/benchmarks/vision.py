@@ -27,24 +27,22 @@ from typing import Any
 
 import numpy as np
 from PIL import Image
-from PySide6.QtCore import QEventLoop, QObject, QTimer, Slot
+from PySide6.QtCore import QTimer
 
 from assistant.cli.ask import checked_images
-from assistant.client.engine_client import EngineClient
 from assistant.core.attachments import ImageAttachment
-from assistant.core.generation import LoadParams, SamplingParams, Timings
+from assistant.core.generation import Timings
 from assistant.core.messages import ChatTurn, Role
-from assistant.core.protocol import EngineError, GenerationDone, GenerationStarted, ModelLoaded
+from assistant.core.protocol import GenerationStarted
+from tests.benchmarks.app_path import AppPath
 from tests.benchmarks.table import Row
 
 IMAGE_SIZE = (1024, 768)
 N_CTX = 4096
 ANSWER_TOKENS = 8  # the answer only needs to exist: it is the history of the second question
-GREEDY = SamplingParams(temperature=0.0, top_k=0, top_p=1.0, min_p=0.0, repeat_penalty=1.0,
-                        max_tokens=ANSWER_TOKENS)
 QUESTION = "What is in this picture? Describe it in one sentence."
 FOLLOW_UP = "And which colour covers most of it?"
-PAUSE_BEFORE_ASKING_S = 0.1  # more than a frame: see VisionAppPath.ask
+PAUSE_BEFORE_ASKING_S = 0.1  # between questions, on both sides
 
 
 @dataclass(frozen=True)
@@ -81,79 +79,20 @@ def png_data_uri(path: Path) -> str:
 # --- Mosaic -----------------------------------------------------------------------------
 
 
-class VisionAppPath(QObject):
-    """An EngineClient with a vision model loaded; waits for its signals in a local loop."""
+class VisionAppPath(AppPath):
+    """The app path with a vision model and its projector loaded."""
 
     def __init__(self, model: Path, mmproj: Path, n_ctx: int, n_threads: int) -> None:
-        super().__init__()
-        self.client = EngineClient("llama")
-        self.client.tokensArrived.connect(self._tokens)
-        self.client.generationStarted.connect(self._started)
-        self.client.generationFinished.connect(self._finished)
-        self.client.requestFailed.connect(self._failed)
-        self.client.modelLoaded.connect(self._loaded)
-        self._loop = QEventLoop()
-        self._first: float | None = None
-        self._text: list[str] = []
-        self._started_event: GenerationStarted | None = None
-        self._done: GenerationDone | None = None
-        self._error: str | None = None
-        self.loaded: ModelLoaded | None = None
-        self.client.start()
-        self.client.load_model(str(model), LoadParams(n_ctx=n_ctx, n_threads=n_threads,
-                                                      n_gpu_layers=0), str(mmproj))
-        self._wait(300)
+        super().__init__(str(model), n_ctx, n_threads, str(mmproj))
         if self.loaded is None or not self.loaded.mmproj:
             raise RuntimeError(f"Mosaic did not load {model.name} with its projector")
 
-    def _wait(self, timeout_s: float) -> None:
-        QTimer.singleShot(int(timeout_s * 1000), self._loop.quit)
-        self._loop.exec()
-        if self._error:
-            raise RuntimeError(self._error)
-
-    @Slot(object)
-    def _loaded(self, loaded: ModelLoaded) -> None:
-        self.loaded = loaded
-        self._loop.quit()
-
-    @Slot(int, str)
-    def _tokens(self, _request_id: int, text: str) -> None:
-        if self._first is None:
-            self._first = time.perf_counter()
-        self._text.append(text)
-
-    @Slot(object)
-    def _started(self, started: GenerationStarted) -> None:
-        self._started_event = started
-
-    @Slot(object)
-    def _finished(self, done: GenerationDone) -> None:
-        self._done = done
-        self._loop.quit()
-
-    @Slot(object)
-    def _failed(self, error: EngineError) -> None:
-        self._error = error.message
-        self._loop.quit()
-
-    def ask(self, turns: tuple[ChatTurn, ...]) -> Answer:
-        # A person reads an answer before asking again. Asked at once, the first text of the
-        # new answer would wait for the worker's next frame (it flushed the last answer's
-        # end less than a frame ago), which no person ever sees.
+    def ask_about(self, turns: tuple[ChatTurn, ...]) -> Answer:
+        # A person reads an answer before asking again; the reference pauses the same.
         QTimer.singleShot(int(PAUSE_BEFORE_ASKING_S * 1000), self._loop.quit)
         self._loop.exec()
-        self._first, self._text, self._started_event, self._done = None, [], None, None
-        sent = time.perf_counter()
-        self.client.generate(turns, "", GREEDY)
-        self._wait(600)
-        if self._done is None or self._first is None:
-            raise RuntimeError("the engine did not answer in time")
-        return Answer(self._first - sent, "".join(self._text), self._started_event,
-                      self._done.timings)
-
-    def close(self) -> None:
-        self.client.shutdown()
+        run = self.ask(turns, ANSWER_TOKENS)
+        return Answer(run.time_to_first_token_s, run.text, run.started, run.timings)
 
 
 def mosaic_turns(image: ImageAttachment, answer: str | None = None) -> tuple[ChatTurn, ...]:
@@ -247,8 +186,8 @@ def run_vision(vision: VisionModel, threads: int, repeats: int, folder: Path) ->
     reference_second: list[Answer] = []
 
     def ask_mosaic(index: int) -> None:
-        first = path.ask(mosaic_turns(attachments[index]))
-        second = path.ask(mosaic_turns(attachments[index], first.text))
+        first = path.ask_about(mosaic_turns(attachments[index]))
+        second = path.ask_about(mosaic_turns(attachments[index], first.text))
         mosaic_first.append(first)
         mosaic_second.append(second)
 
@@ -259,7 +198,7 @@ def run_vision(vision: VisionModel, threads: int, repeats: int, folder: Path) ->
         reference_second.append(second)
 
     try:
-        path.ask(mosaic_turns(attachments[0]))  # warm-up
+        path.ask_about(mosaic_turns(attachments[0]))  # warm-up
         reference.ask(reference_messages(pictures[0]))  # warm-up: opens the projector
         # Both sides take turns, in alternating order, so that a busy moment of the
         # machine falls on both alike.
