@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QSpinBox,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.core.settings import Settings
+from assistant.ui.form_rows import field_row
 from assistant.ui.speech_settings import SpeechSettingsGroup
 
 SEED_MAX = 2**31 - 1
@@ -70,16 +70,6 @@ def _page(*groups: QWidget) -> QWidget:
     if len(groups) == 1:
         layout.addStretch(1)
     return page
-
-
-def _row(*widgets: QWidget) -> QWidget:
-    box = QWidget()
-    layout = QHBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    for widget in widgets:
-        layout.addWidget(widget)
-    layout.addStretch(1)
-    return box
 
 
 def _buddy(form: QFormLayout, field: QWidget, target: QWidget) -> None:
@@ -138,7 +128,7 @@ class SettingsDialog(QDialog):
         form.addRow("&Min-p:", self.min_p)
         form.addRow("&Repeat penalty:", self.repeat_penalty)
         form.addRow("Ma&x tokens:", self.max_tokens)
-        seed_row = _row(self.random_seed, self.seed)
+        seed_row = field_row(self.random_seed, self.seed)
         form.addRow("&Seed:", seed_row)
         _buddy(form, seed_row, self.random_seed)
 
@@ -164,10 +154,10 @@ class SettingsDialog(QDialog):
         loading = QGroupBox("Model loading")
         load_form = _form(loading)
         load_form.addRow("&Context size:", self.context_size)
-        threads_row = _row(self.threads, threads_note)
+        threads_row = field_row(self.threads, threads_note)
         load_form.addRow("CPU t&hreads:", threads_row)
         _buddy(load_form, threads_row, self.threads)
-        gpu_row = _row(self.gpu_mode, self.gpu_layers)
+        gpu_row = field_row(self.gpu_mode, self.gpu_layers)
         load_form.addRow("&GPU layers:", gpu_row)
         _buddy(load_form, gpu_row, self.gpu_mode)
         load_note = QLabel("These take effect the next time a model is loaded.")

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QKeySequenceEdit,
     QLabel,
     QPushButton,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.core.settings import SPEECH_LANGUAGES, WHISPER_MODELS, SpeechSettings
+from assistant.ui.form_rows import field_row
 from assistant.ui.notice_bar import error_color
 from assistant.ui.push_to_talk import key_text, parse_key, shortcut_problem
 from assistant.ui.recording_bar import LevelMeter
@@ -39,16 +39,6 @@ def _note(text: str = "") -> QLabel:
     label.setFont(font)
     label.setVisible(bool(text))
     return label
-
-
-def _row(*widgets: QWidget) -> QWidget:
-    box = QWidget()
-    layout = QHBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    for widget in widgets:
-        layout.addWidget(widget)
-    layout.addStretch(1)
-    return box
 
 
 def _select_data(combo: QComboBox, value: object, text: str) -> None:
@@ -139,10 +129,10 @@ class SpeechSettingsGroup(QGroupBox):
         color = error_color(self.palette()).name(QColor.NameFormat.HexArgb)
         self.key_problem_label.setStyleSheet(f"color: {color};")
 
-        device_row = _row(self.device, self.test_button, self.test_meter)
-        model_row = _row(self.model)
-        language_row = _row(self.language, self.language_note)
-        key_row = _row(self.key_edit)
+        device_row = field_row(self.device, self.test_button, self.test_meter)
+        model_row = field_row(self.model)
+        language_row = field_row(self.language, self.language_note)
+        key_row = field_row(self.key_edit)
 
         form = QFormLayout(self)
         # Rows and notes take the width; the controls inside rows keep their own size.
