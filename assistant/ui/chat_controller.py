@@ -119,9 +119,9 @@ class ChatController(QObject):
     @Slot(str)
     def send(self, text: str) -> None:
         """Commit the person's message, then ask for an answer. Nothing typed is lost."""
-        recording = self._speech.take_pending_recording() if self._speech else None
-        if not self._send(text, recording) and recording is not None:
-            self._speech.keep_pending_recording(recording)  # type: ignore[union-attr]
+        recording = self._speech.pending_recording if self._speech else None
+        if self._send(text, recording) and self._speech is not None:
+            self._speech.keep_pending_recording(None)  # it went with the message
 
     @Slot(str, object)
     def send_spoken(self, transcript: str, recording: AudioAttachment | None) -> None:

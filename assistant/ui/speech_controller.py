@@ -101,13 +101,13 @@ class SpeechController(QObject):
     def is_transcribing(self) -> bool:
         return self._request is not None
 
-    def take_pending_recording(self) -> AudioAttachment | None:
+    @property
+    def pending_recording(self) -> AudioAttachment | None:
         """The recording whose transcript is in the composer (sent with the next message)."""
-        recording, self._pending = self._pending, None
-        return recording
+        return self._pending
 
-    def keep_pending_recording(self, recording: AudioAttachment) -> None:
-        """A send was refused: the recording stays with the words in the composer."""
+    def keep_pending_recording(self, recording: AudioAttachment | None) -> None:
+        """The recording to send with the words now in the composer (None: none)."""
         self._pending = recording
 
     def apply_settings(self) -> None:
