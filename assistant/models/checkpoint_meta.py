@@ -291,9 +291,9 @@ def read_whisper_checkpoint(path: str | Path) -> WhisperCheckpointInfo:
             head = handle.read(4)
             handle.seek(0)
             if head.startswith(b"PK"):
-                checkpoint, storages, missing = _read_zip(handle, label)
+                checkpoint, missing = _read_zip(handle, label)
             elif head == _LEGACY_HEAD:
-                checkpoint, storages, missing = _read_legacy(handle, size)
+                checkpoint, missing = _read_legacy(handle, size)
             else:
                 raise _not_a_checkpoint(label)
     except FileNotFoundError:
@@ -321,15 +321,14 @@ def read_whisper_checkpoint(path: str | Path) -> WhisperCheckpointInfo:
         counts[tensor.storage.kind.name] += tensor.numel
     precision = {"Half": "F16", "Float": "F32", "BFloat16": "BF16", "Double": "F64"}.get(
         counts.most_common(1)[0][0], counts.most_common(1)[0][0].upper())
-    del storages
     return WhisperCheckpointInfo(
         path=path, dims=dims, model_name=whisper_model_name(dims),
         parameter_count=sum(t.numel for t in state.values()), file_size=size,
         multilingual=dims["n_vocab"] > ENGLISH_VOCAB, precision=precision)
 
 
-def _read_zip(handle: BinaryIO, label: str) -> tuple[Any, dict[str, _StorageRef], bool]:
-    """(checkpoint, storages, whether some storage's bytes are missing) of a zip checkpoint."""
+def _read_zip(handle: BinaryIO, label: str) -> tuple[Any, bool]:
+    """(checkpoint, whether some storage's bytes are missing) of a zip checkpoint."""
     try:
         archive = zipfile.ZipFile(handle)
     except zipfile.BadZipFile:
@@ -357,10 +356,10 @@ def _read_zip(handle: BinaryIO, label: str) -> tuple[Any, dict[str, _StorageRef]
             record = infos.get(f"{prefix}data/{ref.key}")
             if record is None or record.file_size < ref.numel * ref.kind.item_size:
                 missing = True
-        return checkpoint, unpickler.storages, missing
+        return checkpoint, missing
 
 
-def _read_legacy(handle: BinaryIO, size: int) -> tuple[Any, dict[str, _StorageRef], bool]:
+def _read_legacy(handle: BinaryIO, size: int) -> tuple[Any, bool]:
     """The same for torch's legacy format: magic, protocol, sys info, object, storage keys,
     then each storage as an 8-byte element count and its bytes."""
     reader = _WeightsOnlyUnpickler(_Capped(handle, _MAX_PICKLE_BYTES), legacy=True)
@@ -375,7 +374,7 @@ def _read_legacy(handle: BinaryIO, size: int) -> tuple[Any, dict[str, _StorageRe
     stored = set(keys)
     needed = sum(8 + ref.numel * ref.kind.item_size for ref in reader.storages.values())
     missing = not set(reader.storages) <= stored or handle.tell() + needed > size
-    return checkpoint, reader.storages, missing
+    return checkpoint, missing
 
 
 class _Capped(io.RawIOBase):
