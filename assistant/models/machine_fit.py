@@ -301,7 +301,9 @@ def recommend(catalog: Catalog, machine: MachineResources, n_ctx: int = 4096, *,
     """A first vision model and a first speech model for this machine.
 
     Vision: the largest (by memory needed) vision entry whose fit is GOOD, else the smallest
-    TIGHT one, else None.
+    TIGHT one, else None. Without a GPU, models over CPU_VISION_MAX_PARAMETERS are left
+    out (a 7B model answers at a few words a second on an ordinary CPU) unless nothing else
+    fits.
 
     Speech (multilingual unless ``english_only``, which picks the ``.en`` model of the same
     size where one exists): turbo when it fits the GPU comfortably (it is too slow on a CPU
@@ -317,14 +319,19 @@ def recommend(catalog: Catalog, machine: MachineResources, n_ctx: int = 4096, *,
                           speech=_recommend_speech(catalog, machine, english_only))
 
 
+CPU_VISION_MAX_PARAMETERS = 4_500_000_000  # Gemma 3 4B: the largest comfortable on a CPU
+
+
 def _recommend_vision(catalog: Catalog, machine: MachineResources,
                       n_ctx: int) -> CatalogEntry | None:
-    judged = [(estimate_entry_memory(e, n_ctx), judge_fit(e, machine, n_ctx).fit, e)
+    judged = [(estimate_entry_memory(e, n_ctx), judge_fit(e, machine, n_ctx), e)
               for e in catalog.of_kind(ModelKind.VISION)]
-    good = [(need, e) for need, fit, e in judged if fit is Fit.GOOD]
+    good = [(need, e) for need, verdict, e in judged if verdict.fit is Fit.GOOD
+            and (verdict.where == "GPU" or e.parameters <= CPU_VISION_MAX_PARAMETERS)]
+    good = good or [(need, e) for need, verdict, e in judged if verdict.fit is Fit.GOOD]
     if good:
         return max(good, key=lambda pair: pair[0])[1]
-    tight = [(need, e) for need, fit, e in judged if fit is Fit.TIGHT]
+    tight = [(need, e) for need, verdict, e in judged if verdict.fit is Fit.TIGHT]
     return min(tight, key=lambda pair: pair[0])[1] if tight else None
 
 

@@ -190,8 +190,10 @@ def test_recommendations_for_a_4_gb_laptop(shipped: Catalog) -> None:
     assert _ids(recommend(shipped, LAPTOP_4GB)) == ("smolvlm-2.2b-instruct", "whisper-base")
 
 
-def test_recommendations_for_16_gb_of_memory(shipped: Catalog) -> None:
-    assert _ids(recommend(shipped, DESKTOP_16GB)) == ("qwen2.5-vl-7b-instruct", "whisper-small")
+def test_recommendations_for_16_gb_of_memory_without_a_gpu_stay_quick_on_the_cpu(
+        shipped: Catalog) -> None:
+    # Qwen2.5-VL 7B fits in 16 GB but answers at a few words a second on a CPU.
+    assert _ids(recommend(shipped, DESKTOP_16GB)) == ("gemma-3-4b-it", "whisper-small")
 
 
 def test_recommendations_for_an_8_gb_gpu(shipped: Catalog) -> None:
