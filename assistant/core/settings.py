@@ -32,6 +32,14 @@ class SpeechSettings:
 
 
 @dataclass(frozen=True)
+class NetworkSettings:
+    """Model downloads: the only network access Mosaic has."""
+
+    hub_endpoint: str = "https://huggingface.co"  # or a mirror, e.g. https://hf-mirror.com
+    offline: bool = False  # no network at all, not even for downloads
+
+
+@dataclass(frozen=True)
 class Settings:
     sampling: SamplingParams = field(default_factory=SamplingParams)
     load: LoadParams = field(default_factory=LoadParams)
@@ -40,6 +48,9 @@ class Settings:
     # model path → the vision projector (mmproj) the person chose for it
     projector_choices: dict[str, str] = field(default_factory=dict)
     speech: SpeechSettings = field(default_factory=SpeechSettings)
+    network: NetworkSettings = field(default_factory=NetworkSettings)
+    default_chat_model: str | None = None  # loaded at start (else the last one used)
+    default_vision_model: str | None = None  # offered when images meet a model that cannot see
 
 
 def _from_dict(cls: type, data: Any) -> Any:
@@ -97,3 +108,7 @@ class SettingsStore:
         """Make ``settings`` current and save them; an OSError (full disk…) propagates."""
         save_settings(self.path, settings)
         self.current = settings
+
+    def network_settings(self) -> NetworkSettings:
+        """The download settings in force now (read by download threads' owner)."""
+        return self.current.network

@@ -141,6 +141,13 @@ class ChatRepository:
             "save the conversation's model", conversation_id, "model_path", path
         )
 
+    def count_conversations_with_model(self, path: str) -> int:
+        """How many conversations (not deleted) last answered with the model at ``path``."""
+        row = self._run("count the conversations of a model",
+                        "SELECT COUNT(*) FROM conversations WHERE model_path = ? "
+                        "AND deleted_at IS NULL", (path,)).fetchone()
+        return int(row[0])
+
     def delete_conversation(self, conversation_id: int) -> None:
         """Soft delete: hidden from lists and search until restored or purged."""
         self._run(

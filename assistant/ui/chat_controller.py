@@ -6,6 +6,7 @@ committed before it is painted, so nothing the person saw can be lost.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -112,7 +113,17 @@ class ChatController(QObject):
             self._view.clear()
         else:
             self._view.set_messages(self._repo.messages(conversation_id))
+            self._say_if_model_gone(conversation_id)
         self._composer.focus_input()
+
+    def _say_if_model_gone(self, conversation_id: int) -> None:
+        """A conversation whose model file was deleted stays; the person is told."""
+        conversation = self._repo.conversation(conversation_id)
+        path = conversation.model_path if conversation else None
+        if path and not Path(path).exists():
+            self._notice.show_info(
+                f"This conversation was with {Path(path).name}, which is no longer on this "
+                "computer; the model loaded now answers from here on.")
 
     # --- sending -------------------------------------------------------------------------
 
@@ -195,6 +206,10 @@ class ChatController(QObject):
 
     def _ask(self, conversation_id: int) -> None:
         conversation = self._repo.conversation(conversation_id)
+        model_path = self._models.loaded_model_path()
+        if conversation is not None and model_path and conversation.model_path != model_path:
+            with contextlib.suppress(StorageError):  # only used to say when it is deleted
+                self._repo.set_conversation_model(conversation_id, model_path)
         history = turns_for_prompt(self._repo.messages(conversation_id))
         placeholder = self._repo.add_message(conversation_id, Role.ASSISTANT, "",
                                              status=MessageStatus.STREAMING,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QTimer
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 from assistant import APP_ID, APP_NAME, __version__
 from assistant.client.engine_client import EngineClient
 from assistant.core.settings import SettingsStore
+from assistant.models.catalog import Catalog, CatalogError, load_catalog
 from assistant.paths import AppPaths, app_paths
 from assistant.resources import app_icon_path
 from assistant.storage.chat_repository import ChatRepository
@@ -32,6 +33,7 @@ class AppServices:
     repository: ChatRepository
     settings: SettingsStore
     engine: EngineClient
+    catalog: Catalog = field(default_factory=lambda: Catalog(()))  # resources/catalog
     startup_notice: str | None = None  # e.g. the database was quarantined
     # Opens microphone streams (None: the real sounddevice.InputStream); tests inject audio.
     audio_stream_factory: Callable[..., Any] | None = None
@@ -55,24 +57,35 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
 
 def create_services(backend: str = "llama", options: dict | None = None,
                     paths: AppPaths | None = None,
-                    audio_stream_factory: Callable[..., Any] | None = None) -> AppServices:
-    """Open the database (quarantining a damaged one) and settings; make the engine client."""
+                    audio_stream_factory: Callable[..., Any] | None = None,
+                    catalog: Catalog | None = None) -> AppServices:
+    """Open the database (quarantining a damaged one), settings and the model catalog; make
+    the engine client."""
     paths = (paths or app_paths()).ensure()
     opened = open_database(paths.database)
     notice = None
     if opened.quarantined is not None:
         notice = damaged_database_sentence(opened.quarantined)
+    if catalog is None:
+        try:
+            catalog = load_catalog()
+        except CatalogError as exc:
+            log.error("model catalog unusable: %s", exc)
+            catalog = Catalog(())
+            notice = notice or f"{exc} The list of models to download is empty until then."
     repository = ChatRepository(opened.connection, paths.attachments_dir)
     return AppServices(paths, repository, SettingsStore(paths.settings_file),
-                       EngineClient(backend, options), notice, audio_stream_factory)
+                       EngineClient(backend, options), catalog, notice, audio_stream_factory)
 
 
 def create_main_window(start_engine: bool = True, backend: str = "llama",
                        options: dict | None = None,
-                       audio_stream_factory: Callable[..., Any] | None = None) -> MainWindow:
+                       audio_stream_factory: Callable[..., Any] | None = None,
+                       catalog: Catalog | None = None) -> MainWindow:
     """The real main window over the real on-disk state; the engine starts after it shows."""
     window = MainWindow(create_services(backend, options,
-                                        audio_stream_factory=audio_stream_factory))
+                                        audio_stream_factory=audio_stream_factory,
+                                        catalog=catalog))
     if start_engine:
         QTimer.singleShot(0, window.start_engine)
     return window

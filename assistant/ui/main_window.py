@@ -6,20 +6,25 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from assistant import APP_NAME
+from assistant.client.download_manager import DownloadManager
 from assistant.ui.attachment_controller import AttachmentController
 from assistant.ui.chat_controller import ChatController
 from assistant.ui.composer import Composer
 from assistant.ui.conversation_controller import ConversationController
 from assistant.ui.conversation_sidebar import ConversationSidebar
+from assistant.ui.downloads_indicator import DownloadsIndicator
 from assistant.ui.image_drop import ImageDropFilter
 from assistant.ui.message_view import MessageView
 from assistant.ui.model_controller import ModelController
+from assistant.ui.model_library_controller import ModelLibraryController
 from assistant.ui.model_panel import ModelPanel
 from assistant.ui.notice_bar import NoticeBar
 from assistant.ui.speech_controller import SpeechController
+from assistant.ui.welcome_controller import WelcomeController
+from assistant.ui.welcome_page import WelcomePage
 
 if TYPE_CHECKING:
     from assistant.ui.launch import AppServices
@@ -39,7 +44,14 @@ class MainWindow(QMainWindow):
         self.model_panel = ModelPanel()
         self.notice_bar = NoticeBar()
         self.message_view = MessageView()
+        self.welcome_page = WelcomePage()
+        self.transcript_stack = QStackedWidget()
+        self.transcript_stack.addWidget(self.message_view)
+        self.transcript_stack.addWidget(self.welcome_page)
         self.composer = Composer()
+        self.downloads_indicator = DownloadsIndicator()
+        self.statusBar().addPermanentWidget(self.downloads_indicator)
+        self.statusBar().setSizeGripEnabled(False)
 
         chat_area = QWidget()
         column = QVBoxLayout(chat_area)
@@ -47,7 +59,7 @@ class MainWindow(QMainWindow):
         column.setSpacing(0)
         column.addWidget(self.model_panel)
         column.addWidget(self.notice_bar)
-        column.addWidget(self.message_view, 1)
+        column.addWidget(self.transcript_stack, 1)
         column.addWidget(self.composer)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -76,6 +88,18 @@ class MainWindow(QMainWindow):
         self.chat = ChatController(services, self.conversations, self.models,
                                    self.message_view, self.composer, self.attachments,
                                    self.speech, self.notice_bar, self)
+        self.downloads = DownloadManager(
+            services.paths.data_dir / "downloads.json", services.paths.models_dir,
+            services.catalog, services.settings.network_settings, parent=self)
+        self.library = ModelLibraryController(services, self.downloads, self.models,
+                                              self.notice_bar, self.downloads_indicator, self)
+        self.welcome = WelcomeController(self.library, self.downloads, self.models,
+                                         self.welcome_page, self.transcript_stack,
+                                         self.message_view)
+        self.sidebar.conversationSelected.connect(self.welcome.show_transcript)
+        self.sidebar.newRequested.connect(self.welcome.show_transcript)
+        self.composer.submitted.connect(self.welcome.show_transcript)
+        self.models.settingsChanged.connect(self.library.apply_settings)
         self._add_actions()
         self.models.shortcuts_in_use = {
             action.shortcut().toString(): action.text().rstrip("…")
@@ -99,6 +123,18 @@ class MainWindow(QMainWindow):
         for action in (self.new_chat_action, self.search_action, self.open_model_action,
                        self.settings_action, self.quit_action):
             menu.addAction(action)
+        self.models_action = self._action("Installed models…", QKeySequence("Ctrl+Shift+M"),
+                                          self.library.show_installed)
+        self.catalog_action = self._action("Get models…", QKeySequence("Ctrl+Shift+G"),
+                                           self.library.show_catalog)
+        self.import_action = self._action("Import model files…", QKeySequence("Ctrl+Shift+I"),
+                                          self.library.importer.choose_files)
+        self.downloads_action = self._action("Downloads…", QKeySequence("Ctrl+Shift+J"),
+                                             self.library.show_downloads)
+        models_menu = self.menuBar().addMenu("&Models")
+        for action in (self.models_action, self.catalog_action, self.import_action,
+                       self.downloads_action):
+            models_menu.addAction(action)
 
     def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey,
                 slot: object) -> QAction:
@@ -113,8 +149,11 @@ class MainWindow(QMainWindow):
         """Start the engine process (after the window is visible) and load the last model."""
         self.services.engine.start()
         self.models.restore_last_model()
+        self.downloads.resume_saved()
+        self.welcome.start()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.chat.finish_for_shutdown()
+        self.downloads.shutdown()
         self.services.engine.shutdown()
         super().closeEvent(event)

@@ -98,8 +98,29 @@ class ModelController(QObject):
         return loaded.n_ctx if loaded is not None else 0
 
     def vision_models(self) -> list[str]:
-        """Paths of the listed models that can see images."""
-        return sorted(self._vision_models, key=lambda p: Path(p).name.casefold())
+        """Paths of the listed models that can see images, the default vision model first."""
+        default = self._services.settings.current.default_vision_model
+        return sorted(self._vision_models,
+                      key=lambda p: (p != default, Path(p).name.casefold()))
+
+    def has_any_model(self) -> bool:
+        """Whether there is a language model to load (in the folder, opened, or remembered)."""
+        if self._panel.combo.count() > 0:
+            return True
+        settings = self._services.settings.current
+        return any(path and Path(path).is_file()
+                   for path in (settings.default_chat_model, settings.last_model_path))
+
+    def extra_models(self) -> list[Path]:
+        """Models opened from outside the models folder this session."""
+        return list(self._extra_models)
+
+    def forget_model(self, path: str) -> None:
+        """A model file was deleted: drop it from the list (it stays loaded if it is)."""
+        self._extra_models = [p for p in self._extra_models if str(p) != path]
+        self._setups.pop(_key(path), None)
+        self._vision_models.pop(path, None)
+        self.refresh_models(self.loaded_model_path())
 
     def switch_to(self, path: str) -> None:
         """Select ``path`` in the model bar and load it."""
@@ -131,10 +152,12 @@ class ModelController(QObject):
         pass  # the list simply shows no marks; each model is inspected when chosen
 
     def restore_last_model(self) -> None:
-        """Load the model used last time, if it is still there."""
-        last = self._services.settings.current.last_model_path
-        if last and Path(last).is_file():
-            self.load(last)  # inspects first
+        """Load the default chat model, else the one used last time, if it is still there."""
+        settings = self._services.settings.current
+        for path in (settings.default_chat_model, settings.last_model_path):
+            if path and Path(path).is_file():
+                self.load(path)  # inspects first
+                return
 
     @Slot()
     def open_model_file(self) -> None:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from assistant.core.settings import Settings
 from assistant.ui.form_rows import field_row
+from assistant.ui.network_settings import NetworkSettingsGroup
 from assistant.ui.speech_settings import SpeechSettingsGroup
 
 SEED_MAX = 2**31 - 1
@@ -200,6 +201,8 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(_page(generation, chats), "&Answers")
         self.tabs.addTab(_page(loading), "&Models")
         self.tabs.addTab(_page(self.speech), "S&peech")
+        self.network = NetworkSettingsGroup()
+        self.tabs.addTab(_page(self.network), "&Network")
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.buttons)
@@ -237,6 +240,7 @@ class SettingsDialog(QDialog):
             self.gpu_layers.setValue(load.n_gpu_layers)
         self.system_prompt.setPlainText(settings.default_system_prompt)
         self.speech.load(settings.speech)
+        self.network.load(settings.network)
         self._sync_enabled()
 
     def _sync_enabled(self) -> None:
@@ -267,5 +271,13 @@ class SettingsDialog(QDialog):
         )
         return replace(s, sampling=sampling, load=load,
                        default_system_prompt=self.system_prompt.toPlainText().strip(),
-                       speech=self.speech.result())
+                       speech=self.speech.result(), network=self.network.result())
+
+    def accept(self) -> None:
+        """Close with the new settings, unless the hub address is unusable (it says why)."""
+        if self.network.problem():
+            self.tabs.setCurrentIndex(self.tabs.indexOf(self.network.parentWidget()))
+            self.network.endpoint.setFocus()
+            return
+        super().accept()
 

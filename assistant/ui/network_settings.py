@@ -1,0 +1,102 @@
+"""The settings dialog's "Network" section: where models download from, and offline mode."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel
+
+from assistant.core.settings import NetworkSettings
+from assistant.models.hub import HUB_MIRRORS, HubError, describe_proxy, normalize_endpoint
+from assistant.ui.notice_bar import error_color
+
+
+class NetworkSettingsGroup(QGroupBox):
+    """Edits :class:`NetworkSettings`: :meth:`load` them, change them, take :meth:`result`.
+
+    The hub endpoint is an editable list of known hubs and mirrors; an address that is not
+    http(s) shows its sentence and :meth:`result` keeps the previous endpoint.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("Downloads")
+        self._settings = NetworkSettings()
+        self.endpoint = QComboBox()
+        self.endpoint.setEditable(True)
+        self.endpoint.setAccessibleName("Model hub address")
+        self.endpoint.setToolTip("Where catalog models are downloaded from: Hugging Face or a "
+                                 "mirror of it that serves the same files.")
+        for address, label in HUB_MIRRORS.items():
+            self.endpoint.addItem(address, label)
+        self.endpoint.setMinimumContentsLength(28)
+        self.endpoint.editTextChanged.connect(self._show_endpoint_note)
+        self.endpoint_note = QLabel()
+        self.endpoint_note.setWordWrap(True)
+        self.endpoint_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.offline = QCheckBox("Offline mode: never use the network, not even for downloads")
+        self.offline.setToolTip("Mosaic uses the network only to download models you ask "
+                                "for; offline mode turns that off too.")
+        self.offline.toggled.connect(self._sync_enabled)
+        self.proxy_note = QLabel()
+        self.proxy_note.setWordWrap(True)
+        self.proxy_note.setEnabled(False)
+        self.proxy_note.setTextFormat(Qt.TextFormat.PlainText)
+        privacy = QLabel("Nothing else in Mosaic goes online: chats, images and speech "
+                         "stay on this computer.")
+        privacy.setWordWrap(True)
+        privacy.setEnabled(False)
+
+        form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow(self.offline)
+        form.addRow("Model &hub:", self.endpoint)
+        form.addRow("", self.endpoint_note)
+        form.addRow("Proxy:", self.proxy_note)
+        form.addRow(privacy)
+
+    def load(self, settings: NetworkSettings) -> None:
+        self._settings = settings
+        self.endpoint.setCurrentText(settings.hub_endpoint)
+        self.offline.setChecked(settings.offline)
+        self._show_endpoint_note()
+        self._sync_enabled()
+
+    def problem(self) -> str | None:
+        """The sentence for an unusable hub address, else None."""
+        try:
+            normalize_endpoint(self.endpoint.currentText())
+        except HubError as exc:
+            return str(exc)
+        return None
+
+    def result(self) -> NetworkSettings:
+        try:
+            endpoint = normalize_endpoint(self.endpoint.currentText())
+        except HubError:
+            endpoint = self._settings.hub_endpoint
+        return replace(self._settings, hub_endpoint=endpoint,
+                       offline=self.offline.isChecked())
+
+    def _show_endpoint_note(self) -> None:
+        problem = self.problem()
+        if problem:
+            self.endpoint_note.setText(problem)
+            self.endpoint_note.setStyleSheet(f"color: {error_color(self.palette()).name()};")
+        else:
+            label = HUB_MIRRORS.get(normalize_endpoint(self.endpoint.currentText()))
+            self.endpoint_note.setText(label or "A mirror of the Hugging Face hub.")
+            self.endpoint_note.setStyleSheet("")
+        try:
+            proxy = describe_proxy(normalize_endpoint(self.endpoint.currentText()))
+        except HubError:
+            proxy = None
+        self.proxy_note.setText(
+            f"Downloads go {proxy} (the system's proxy setting)." if proxy
+            else "No proxy is set; downloads connect directly (the system's proxy setting "
+                 "is used when there is one).")
+
+    def _sync_enabled(self) -> None:
+        online = not self.offline.isChecked()
+        self.endpoint.setEnabled(online)
+        self.endpoint_note.setEnabled(online)
