@@ -17,13 +17,13 @@ from assistant.models.inventory import (
     installed_models,
     models_disk_usage,
 )
-from tests.support.synthetic_gguf import write_not_gguf, write_tiny_llama, write_truncated_copy
-from tests.support.synthetic_vision import write_tiny_vision_pair
-from tests.unit.test_checkpoint_meta import (
+from tests.support.fake_checkpoint import (
     REAL_TINY_EN,
     openai_dims,
     write_fake_checkpoint,
 )
+from tests.support.synthetic_gguf import write_not_gguf, write_tiny_llama, write_truncated_copy
+from tests.support.synthetic_vision import write_tiny_vision_pair
 
 
 @dataclass(frozen=True)

@@ -23,15 +23,15 @@ from assistant.models.model_import import (
 )
 from assistant.models.speech_models import find_whisper_checkpoint
 from assistant.models.vision import inspect_vision_model
-from tests.support.synthetic_gguf import write_tiny_llama
-from tests.support.synthetic_vision import write_tiny_mmproj, write_tiny_vision_pair
-from tests.unit.test_checkpoint_meta import (
+from tests.support.fake_checkpoint import (
     REAL_TINY_EN,
     SMALL_DIMS,
     openai_dims,
     write_fake_checkpoint,
     write_malicious_checkpoint,
 )
+from tests.support.synthetic_gguf import write_tiny_llama
+from tests.support.synthetic_vision import write_tiny_mmproj, write_tiny_vision_pair
 
 
 @pytest.fixture
