@@ -54,3 +54,34 @@ def test_window_appears_without_importing_model_libraries(tmp_path: Path) -> Non
                             capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
     assert "HEAVY=\n" in result.stdout, result.stdout
+
+
+NETWORK_MODULES = ("urllib.request", "urllib3", "http.client", "socket", "ssl", "requests",
+                   "httpx", "aiohttp", "ftplib", "smtplib", "websocket", "websockets",
+                   "PySide6.QtNetwork", "PySide6.QtWebSockets")
+NETWORK_CODE = {"assistant/models/hub.py", "assistant/models/download.py"}
+
+
+def _imported_modules(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_only_the_model_downloader_touches_the_network() -> None:
+    """Nothing leaves the machine except the model downloads the person starts."""
+    offenders = {}
+    for path in sorted((ROOT / "assistant").rglob("*.py")):
+        relative = path.relative_to(ROOT).as_posix()
+        used = {name for name in _imported_modules(path)
+                if any(name == m or name.startswith(m + ".") for m in NETWORK_MODULES)}
+        if used and relative not in NETWORK_CODE:
+            offenders[relative] = sorted(used)
+    assert offenders == {}
+    assert all(_imported_modules(ROOT / p) & {"urllib.request", "http.client"}
+               for p in NETWORK_CODE)
