@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from assistant.models.download_jobs import DownloadJob
 from assistant.ui.download_row import DownloadRow, set_muted
+from assistant.ui.form_rows import fill_with_scroll_area
 
 EMPTY_TEXT = ("No downloads. Models you download from the catalog appear here, and keep "
               "downloading while you chat.")
@@ -107,14 +108,7 @@ class DownloadsView(QWidget):
         column_layout.addWidget(self.rows)
         column_layout.addWidget(self.empty_label)
         column_layout.addStretch(1)
-        self.scroll_area = QScrollArea(self)
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll_area.setWidget(column)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.scroll_area)
+        self.scroll_area = fill_with_scroll_area(self, column)
         self._refresh_empty()
 
     def set_jobs(self, jobs: Sequence[DownloadJob]) -> None:

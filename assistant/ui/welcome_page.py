@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -23,6 +22,7 @@ from assistant.models.gguf_inspect import format_bytes
 from assistant.models.machine_fit import FitVerdict
 from assistant.ui.catalog_view import FIT_LABELS, entry_details, fit_color
 from assistant.ui.downloads_view import DownloadRowList
+from assistant.ui.form_rows import fill_with_scroll_area
 
 TITLE = "Welcome to Mosaic"
 INTRO = "Mosaic runs models on this computer. Nothing you type, show or say leaves it."
@@ -204,14 +204,7 @@ class WelcomePage(QWidget):
         content_layout.addLayout(centered)
         content_layout.addStretch(2)
 
-        self.scroll_area = QScrollArea(self)
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll_area.setWidget(content)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.scroll_area)
+        self.scroll_area = fill_with_scroll_area(self, content)
         self.set_recommendation(None, None, None, None, "")
 
     # -- public API ---------------------------------------------------------------------

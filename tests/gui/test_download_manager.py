@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,11 +39,6 @@ def vision_entry(model_size: int = len(MODEL_DATA)) -> CatalogEntry:
                CatalogFile(FileRole.MMPROJ, PROJECTOR, len(PROJECTOR_DATA), repo=REPO)),
         min_ram_bytes=1, context_length=2048, kv_bytes_per_token=16)
 
-
-@pytest.fixture
-def hub() -> Iterator[FakeHub]:
-    with FakeHub() as served:
-        yield served
 
 
 class Network:

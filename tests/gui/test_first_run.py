@@ -4,11 +4,9 @@ downloads both from a hub on 127.0.0.1, loads the model, and the person can chat
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -22,11 +20,6 @@ from tests.support.synthetic_vision import VisionPair
 
 REPO = "test-org/Tiny-Vision-GGUF"
 
-
-@pytest.fixture
-def hub() -> Iterator[FakeHub]:
-    with FakeHub() as served:
-        yield served
 
 
 def first_run_catalog(hub: FakeHub, pair: VisionPair, checkpoint: Path) -> Catalog:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.support.fake_hub import FakeHub
 from tests.support.gemma_model import GemmaUnavailable, gemma_model_path
 from tests.support.synthetic_gguf import write_tiny_llama
 from tests.support.synthetic_vision import VisionPair, write_tiny_vision_pair
@@ -37,3 +39,21 @@ def gemma_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tiny_vision_pair(tmp_path_factory: pytest.TempPathFactory) -> VisionPair:
     """A tiny random-weight llama model and its LLaVA-style (mlp) projector, side by side."""
     return write_tiny_vision_pair(tmp_path_factory.mktemp("vision"))
+
+
+PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+
+
+@pytest.fixture
+def no_proxy_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No proxy from the environment (downloads honour the system's proxy settings)."""
+    for name in PROXY_VARS:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+
+
+@pytest.fixture
+def hub(no_proxy_env: None) -> Iterator[FakeHub]:
+    """A fake model hub on 127.0.0.1 (tests/support/fake_hub.py)."""
+    with FakeHub() as fake:
+        yield fake

@@ -12,7 +12,6 @@ import os
 import random
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,7 +39,6 @@ NAME = "model-Q4_K_M.gguf"
 SIZE = 96_000
 PATIENT_S = 10.0  # the stall timeout of downloads that are not about stalls (a busy machine)
 STALL_S = 0.4  # …and of those that are
-PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
 
 
 def model_bytes(size: int = SIZE, seed: int = 1) -> bytes:
@@ -51,17 +49,7 @@ DATA = model_bytes()
 SHA = hashlib.sha256(DATA).hexdigest()
 
 
-@pytest.fixture(autouse=True)
-def no_proxy_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in PROXY_VARS:
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.upper(), raising=False)
-
-
-@pytest.fixture
-def hub() -> Iterator[FakeHub]:
-    with FakeHub() as fake:
-        yield fake
+pytestmark = pytest.mark.usefixtures("no_proxy_env")
 
 
 @pytest.fixture

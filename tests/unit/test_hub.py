@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import urllib.request
-from collections.abc import Iterator
 
 import pytest
 
@@ -24,21 +23,10 @@ from assistant.models.hub import (
 )
 from tests.support.fake_hub import FakeHub
 
-PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
 DATA = b"GGUF" + bytes(range(256)) * 40
 
 
-@pytest.fixture(autouse=True)
-def no_proxy_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in PROXY_VARS:
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.upper(), raising=False)
-
-
-@pytest.fixture
-def hub() -> Iterator[FakeHub]:
-    with FakeHub() as fake:
-        yield fake
+pytestmark = pytest.mark.usefixtures("no_proxy_env")
 
 
 def hub_file(repo: str = "org/model-GGUF", filename: str = "model-Q4_K_M.gguf") -> CatalogFile:
