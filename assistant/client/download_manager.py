@@ -333,9 +333,11 @@ class DownloadManager(QObject):
             if job.entry_id in self._jobs:
                 self._set(replace(job, state=JobState.CANCELLED))
         elif event.outcome is DownloadOutcome.PAUSED:
-            if job.state is JobState.RUNNING:  # paused by shutdown or going offline
+            # Running: paused by shutdown or going offline. Either way the row now says
+            # what the part file kept (bytes arrived after the last progress report).
+            if job.state in (JobState.RUNNING, JobState.PAUSED):
                 self._set(replace(job, state=JobState.PAUSED, bytes_per_second=0.0,
-                                  eta_s=None))
+                                  eta_s=None, done_bytes=self._bytes_on_disk(job)))
         elif event.error is not None and job.state is JobState.RUNNING:
             self._set(replace(job, state=JobState.FAILED, error=str(event.error),
                               retryable=event.error.retryable, bytes_per_second=0.0,
