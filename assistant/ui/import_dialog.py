@@ -40,7 +40,9 @@ class ImportDialog(QDialog):
             item.setToolTip(str(candidate.source))
             self.found.addItem(item)
         self.found.setVisible(bool(candidates))
-        self.refused = QLabel("\n".join(f"{name}: {why}" for name, why in refused))
+        # A sentence that names its file is shown as it is, others after the file's name.
+        self.refused = QLabel("\n".join(why if name in why else f"{name}: {why}"
+                                        for name, why in refused))
         self.refused.setWordWrap(True)
         self.refused.setTextFormat(Qt.TextFormat.PlainText)
         self.refused.setStyleSheet(f"color: {error_color(self.palette()).name()};")
