@@ -49,8 +49,10 @@ class ModelsWindow(QDialog):
     def show_tab(self, index: int) -> None:
         """Bring the window up on tab ``index`` (INSTALLED, CATALOG or DOWNLOADS)."""
         self.tabs.setCurrentIndex(index)
-        self.show()
-        self.raise_()
+        was_open = self.isVisible()
+        self.show()  # a window just shown is already in front
+        if was_open and not self.isActiveWindow():
+            self.raise_()  # open behind the main window: bring it forward
         self.activateWindow()
 
     def set_downloads_title(self, active: int) -> None:
