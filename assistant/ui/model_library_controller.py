@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QCheckBox, QMessageBox, QWidget
 
 from assistant.client.background import run_in_background
 from assistant.client.download_manager import DownloadManager
+from assistant.core.settings import WHISPER_MODELS
 from assistant.models.catalog import Catalog, CatalogEntry, ModelKind
 from assistant.models.download_jobs import DownloadJob
 from assistant.models.gguf_inspect import ModelFileError, format_bytes
@@ -294,14 +295,14 @@ class ModelLibraryController(QObject):
         entry = self._catalog.by_id(job.entry_id)
         if entry is not None and entry.kind is ModelKind.SPEECH:
             self._use_whisper_if_missing(Path(job.destinations[0]).stem)
-            self._notice.show_info(f"{job.name} is ready: hold the mic button to speak.")
+            self._window_notice().show_info(f"{job.name} is ready: hold the mic button to speak.")
         else:
             self._models.refresh_models(self._models.loaded_model_path())
             if not self._models.has_model:
                 self._models.switch_to(job.destinations[0])
-                self._notice.show_info(f"{job.name} is ready and loading.")
+                self._window_notice().show_info(f"{job.name} is ready and loading.")
             else:
-                self._notice.show_info(f"{job.name} is ready: choose it in the model bar.")
+                self._window_notice().show_info(f"{job.name} is ready: choose it in the model bar.")
         self._jobs_changed()
         self.refresh()
 
@@ -406,6 +407,11 @@ class ModelLibraryController(QObject):
                      Path(p).name.lower()]
         if languages and not self._models.has_model:
             self._models.switch_to(languages[0])
+        for path in paths:
+            if path.endswith(".pt"):  # by name when it is a known Whisper, else by path
+                stem = Path(path).stem
+                known = stem in WHISPER_MODELS or stem == "large-v3-turbo"
+                self._use_whisper_if_missing(stem if known else path)
 
     def _save_settings(self, settings: object) -> bool:
         try:

@@ -406,7 +406,7 @@ def test_download_pause_resume_and_the_model_arrives_in_the_lists(
     assert row.cancel_button.text() == "Remove from list"
     assert not row.pause_button.isVisible()
     assert not indicator.isVisible()
-    assert window.notice_bar.text() == "Tiny Chat is ready and loading."
+    assert models.notice.text() == "Tiny Chat is ready and loading."  # where the person looks
     assert "tiny" in window.model_panel.status_text().lower()
     assert str(destination(paths)) in model_bar_paths(window)
 
