@@ -277,10 +277,27 @@ def _inside(path: Path, folder: Path) -> bool:
     return Path(os.path.abspath(path)).is_relative_to(os.path.abspath(folder))
 
 
+@dataclass(frozen=True)
+class LibraryScan:
+    """What is installed, and the disk it takes."""
+
+    models: tuple[InstalledModel, ...]
+    disk_bytes: int
+
+
+def scan_library(models_dir: Path, catalog: CatalogLike | None, extra: tuple[str, ...],
+                 choices: dict[str, str]) -> LibraryScan:
+    """Everything installed and the disk it takes (reads headers only; for a pool thread)."""
+    models = installed_models(models_dir, catalog, extra_paths=extra, projector_choices=choices)
+    return LibraryScan(tuple(models), models_disk_usage(models_dir))
+
+
 __all__ = [
     "CatalogLike",
     "InstalledModel",
+    "LibraryScan",
     "delete_installed",
     "installed_models",
     "models_disk_usage",
+    "scan_library",
 ]

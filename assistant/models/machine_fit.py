@@ -355,5 +355,48 @@ def _recommend_speech(catalog: Catalog, machine: MachineResources,
     return None
 
 
-__all__ = ["Fit", "FitVerdict", "MachineResources", "Recommendation", "estimate_entry_memory",
-           "judge_fit", "parse_nvidia_smi", "probe_machine", "recommend"]
+@dataclass(frozen=True)
+class MachineAssessment:
+    """This machine, and how each catalog entry fits it."""
+
+    machine: MachineResources
+    verdicts: dict[str, FitVerdict]
+    recommendation: Recommendation
+    summary: str
+
+
+def assess_machine(catalog: Catalog, models_dir: Path, n_ctx: int) -> MachineAssessment:
+    """Probe this machine and judge every catalog entry (runs nvidia-smi: for a pool thread)."""
+    machine = probe_machine(models_dir)
+    verdicts = {entry.id: judge_fit(entry, machine, n_ctx) for entry in catalog.entries}
+    return MachineAssessment(machine, verdicts, recommend(catalog, machine, n_ctx),
+                             machine_summary(machine))
+
+
+def machine_summary(machine: MachineResources) -> str:
+    """"This computer: 16 GB memory · NVIDIA RTX 4070 (12 GB) · 120 GB free for models"."""
+    parts = [f"{format_bytes(machine.total_ram_bytes)} memory" if machine.total_ram_bytes
+             else "memory unknown"]
+    if machine.vram_bytes:
+        parts.append(f"{machine.gpu_name or 'GPU'} ({format_bytes(machine.vram_bytes)})")
+    else:
+        parts.append("no GPU found")
+    if machine.free_disk_bytes is not None:
+        parts.append(f"{format_bytes(machine.free_disk_bytes)} free for models")
+    return "This computer: " + " · ".join(parts)
+
+
+__all__ = [
+    "Fit",
+    "FitVerdict",
+    "MachineAssessment",
+    "MachineResources",
+    "Recommendation",
+    "assess_machine",
+    "estimate_entry_memory",
+    "judge_fit",
+    "machine_summary",
+    "parse_nvidia_smi",
+    "probe_machine",
+    "recommend",
+]

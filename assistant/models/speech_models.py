@@ -33,6 +33,15 @@ def find_whisper_checkpoint(models_dir: Path, name: str) -> Path | None:
     return None
 
 
+def whisper_setting_for(path: Path) -> str:
+    """What Settings stores to choose the checkpoint at ``path``: its Whisper name when the
+    file is named like one (``base.en.pt``, ``large-v3-turbo.pt`` → "turbo"), else the path."""
+    for name in WHISPER_MODELS:
+        if path.name in whisper_file_names(name):
+            return name
+    return str(path)
+
+
 def available_whisper_models(models_dir: Path) -> set[str]:
     """The names of WHISPER_MODELS whose checkpoint is in the models folder."""
     return {name for name in WHISPER_MODELS if find_whisper_checkpoint(models_dir, name)}
@@ -46,4 +55,4 @@ def missing_whisper_sentence(models_dir: Path, name: str) -> str:
 
 
 __all__ = ["available_whisper_models", "find_whisper_checkpoint", "missing_whisper_sentence",
-           "whisper_file_names"]
+           "whisper_file_names", "whisper_setting_for"]

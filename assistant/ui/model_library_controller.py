@@ -7,7 +7,7 @@ views only show them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,24 +17,17 @@ from PySide6.QtWidgets import QCheckBox, QMessageBox, QWidget
 
 from assistant.client.background import run_in_background
 from assistant.client.download_manager import DownloadManager
-from assistant.core.settings import WHISPER_MODELS
-from assistant.models.catalog import Catalog, CatalogEntry, ModelKind
+from assistant.models.catalog import CatalogEntry, ModelKind
 from assistant.models.download_jobs import DownloadJob
 from assistant.models.gguf_inspect import ModelFileError, format_bytes
 from assistant.models.inventory import (
     InstalledModel,
+    LibraryScan,
     delete_installed,
-    installed_models,
-    models_disk_usage,
+    scan_library,
 )
-from assistant.models.machine_fit import (
-    FitVerdict,
-    MachineResources,
-    Recommendation,
-    judge_fit,
-    probe_machine,
-    recommend,
-)
+from assistant.models.machine_fit import MachineAssessment, assess_machine
+from assistant.models.speech_models import whisper_setting_for
 from assistant.ui.downloads_indicator import DownloadsIndicator
 from assistant.ui.model_controller import ModelController
 from assistant.ui.model_import_flow import ModelImportFlow
@@ -43,52 +36,6 @@ from assistant.ui.notice_bar import NoticeBar
 
 if TYPE_CHECKING:
     from assistant.ui.launch import AppServices
-
-
-@dataclass(frozen=True)
-class LibraryScan:
-    """What is installed, and the disk it takes."""
-
-    models: tuple[InstalledModel, ...]
-    disk_bytes: int
-
-
-@dataclass(frozen=True)
-class MachineAssessment:
-    """This machine, and how each catalog entry fits it."""
-
-    machine: MachineResources
-    verdicts: dict[str, FitVerdict]
-    recommendation: Recommendation
-    summary: str
-
-
-def scan_library(models_dir: Path, catalog: Catalog, extra: tuple[str, ...],
-                 choices: dict[str, str]) -> LibraryScan:
-    """Runs on a pool thread."""
-    models = installed_models(models_dir, catalog, extra_paths=extra, projector_choices=choices)
-    return LibraryScan(tuple(models), models_disk_usage(models_dir))
-
-
-def assess_machine(catalog: Catalog, models_dir: Path, n_ctx: int) -> MachineAssessment:
-    """Runs on a pool thread."""
-    machine = probe_machine(models_dir)
-    verdicts = {entry.id: judge_fit(entry, machine, n_ctx) for entry in catalog.entries}
-    return MachineAssessment(machine, verdicts, recommend(catalog, machine, n_ctx),
-                             machine_summary(machine))
-
-
-def machine_summary(machine: MachineResources) -> str:
-    """"This computer: 16 GB memory · NVIDIA RTX 4070 (12 GB) · 120 GB free for models"."""
-    parts = [f"{format_bytes(machine.total_ram_bytes)} memory" if machine.total_ram_bytes
-             else "memory unknown"]
-    if machine.vram_bytes:
-        parts.append(f"{machine.gpu_name or 'GPU'} ({format_bytes(machine.vram_bytes)})")
-    else:
-        parts.append("no GPU found")
-    if machine.free_disk_bytes is not None:
-        parts.append(f"{format_bytes(machine.free_disk_bytes)} free for models")
-    return "This computer: " + " · ".join(parts)
 
 
 class ModelLibraryController(QObject):
@@ -294,7 +241,7 @@ class ModelLibraryController(QObject):
     def _model_ready(self, job: DownloadJob) -> None:
         entry = self._catalog.by_id(job.entry_id)
         if entry is not None and entry.kind is ModelKind.SPEECH:
-            self._use_whisper_if_missing(Path(job.destinations[0]).stem)
+            self._use_whisper_if_missing(whisper_setting_for(Path(job.destinations[0])))
             self._window_notice().show_info(f"{job.name} is ready: hold the mic button to speak.")
         else:
             self._models.refresh_models(self._models.loaded_model_path())
@@ -311,9 +258,8 @@ class ModelLibraryController(QObject):
         current = settings.current.speech.whisper_model
         if self.scan is not None and any(m.speech_name == current for m in self.scan.models):
             return
-        whisper_name = "turbo" if name == "large-v3-turbo" else name
         self._save_settings(replace(settings.current, speech=replace(
-            settings.current.speech, whisper_model=whisper_name)))
+            settings.current.speech, whisper_model=name)))
 
     # --- installed models ----------------------------------------------------------------
 
@@ -392,8 +338,8 @@ class ModelLibraryController(QObject):
         elif role == "vision":
             updated = replace(settings, default_vision_model=path)
         elif role == "speech" and model is not None and model.speech_name:
-            name = "turbo" if model.speech_name == "large-v3-turbo" else model.speech_name
-            updated = replace(settings, speech=replace(settings.speech, whisper_model=name))
+            updated = replace(settings, speech=replace(settings.speech,
+                                                       whisper_model=model.speech_name))
         else:
             return
         if self._save_settings(updated):
@@ -408,10 +354,8 @@ class ModelLibraryController(QObject):
         if languages and not self._models.has_model:
             self._models.switch_to(languages[0])
         for path in paths:
-            if path.endswith(".pt"):  # by name when it is a known Whisper, else by path
-                stem = Path(path).stem
-                known = stem in WHISPER_MODELS or stem == "large-v3-turbo"
-                self._use_whisper_if_missing(stem if known else path)
+            if path.endswith(".pt"):
+                self._use_whisper_if_missing(whisper_setting_for(Path(path)))
 
     def _save_settings(self, settings: object) -> bool:
         try:
@@ -428,5 +372,4 @@ class ModelLibraryController(QObject):
         return window.notice if window is not None and window.isVisible() else self._notice
 
 
-__all__ = ["LibraryScan", "MachineAssessment", "ModelLibraryController", "assess_machine",
-           "machine_summary", "scan_library"]
+__all__ = ["ModelLibraryController"]

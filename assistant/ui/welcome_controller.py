@@ -13,8 +13,9 @@ from PySide6.QtWidgets import QStackedWidget, QWidget
 from assistant.client.download_manager import DownloadManager
 from assistant.models.catalog import CatalogEntry
 from assistant.models.download_jobs import DownloadJob
+from assistant.models.machine_fit import MachineAssessment
 from assistant.ui.model_controller import ModelController
-from assistant.ui.model_library_controller import MachineAssessment, ModelLibraryController
+from assistant.ui.model_library_controller import ModelLibraryController
 from assistant.ui.welcome_page import WelcomePage
 
 

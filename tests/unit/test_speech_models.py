@@ -8,6 +8,7 @@ from assistant.models.speech_models import (
     available_whisper_models,
     find_whisper_checkpoint,
     missing_whisper_sentence,
+    whisper_setting_for,
 )
 
 
@@ -34,3 +35,10 @@ def test_a_path_to_a_checkpoint_is_taken_as_it_is(tmp_path: Path) -> None:
 def test_a_missing_model_says_which_file_goes_where(tmp_path: Path) -> None:
     sentence = missing_whisper_sentence(tmp_path, "small.en")
     assert "small.en.pt" in sentence and str(tmp_path) in sentence
+
+
+def test_a_checkpoint_is_chosen_by_its_whisper_name_when_it_has_one() -> None:
+    assert whisper_setting_for(Path("/m/whisper/base.en.pt")) == "base.en"
+    assert whisper_setting_for(Path("/m/whisper/large-v3-turbo.pt")) == "turbo"
+    assert whisper_setting_for(Path("/m/whisper-small.pt")) == "small"
+    assert whisper_setting_for(Path("/m/whisper/tiny.en-2.pt")) == "/m/whisper/tiny.en-2.pt"
