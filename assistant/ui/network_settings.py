@@ -79,18 +79,17 @@ class NetworkSettingsGroup(QGroupBox):
                        offline=self.offline.isChecked())
 
     def _show_endpoint_note(self) -> None:
-        problem = self.problem()
-        if problem:
-            self.endpoint_note.setText(problem)
-            self.endpoint_note.setStyleSheet(f"color: {error_color(self.palette()).name()};")
-        else:
-            label = HUB_MIRRORS.get(normalize_endpoint(self.endpoint.currentText()))
-            self.endpoint_note.setText(label or "A mirror of the Hugging Face hub.")
-            self.endpoint_note.setStyleSheet("")
         try:
-            proxy = describe_proxy(normalize_endpoint(self.endpoint.currentText()))
-        except HubError:
-            proxy = None
+            endpoint = normalize_endpoint(self.endpoint.currentText())
+        except HubError as exc:
+            self.endpoint_note.setText(str(exc))
+            self.endpoint_note.setStyleSheet(f"color: {error_color(self.palette()).name()};")
+            endpoint = None
+        else:
+            self.endpoint_note.setText(HUB_MIRRORS.get(endpoint)
+                                       or "A mirror of the Hugging Face hub.")
+            self.endpoint_note.setStyleSheet("")
+        proxy = describe_proxy(endpoint) if endpoint else None
         self.proxy_note.setText(
             f"Downloads go {proxy} (the system's proxy setting)." if proxy
             else "No proxy is set; downloads connect directly (the system's proxy setting "
