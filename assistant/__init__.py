@@ -2,4 +2,5 @@
 
 __version__ = "0.1.0"
 APP_NAME = "Mosaic"
-APP_ID = "mosaic"
+# Reverse-DNS id: the desktop entry, AppStream metainfo and icon are named after it.
+APP_ID = "io.github.mosaic_assistant.Mosaic"

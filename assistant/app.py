@@ -18,6 +18,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mosaic", description=f"{APP_NAME}: an offline, local, multimodal assistant.")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    desktop = parser.add_mutually_exclusive_group()
+    desktop.add_argument(
+        "--install-desktop-entry", action="store_true",
+        help="add Mosaic to this user's application menu (Linux: a .desktop launcher and "
+             "icons under ~/.local/share), then exit")
+    desktop.add_argument(
+        "--uninstall-desktop-entry", action="store_true",
+        help="remove the launcher and icons --install-desktop-entry added, then exit")
+    # Packaging check: open the window offscreen, wait for the engine process, exit 0.
+    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     from assistant.cli.ask import add_ask_arguments
 
@@ -47,9 +57,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         from assistant.cli.transcribe import run_transcribe
 
         return run_transcribe(args)
+    if args.install_desktop_entry or args.uninstall_desktop_entry:
+        from assistant.desktop_entry import install_for_current_user, uninstall_for_current_user
+
+        if args.install_desktop_entry:
+            return install_for_current_user()
+        return uninstall_for_current_user()
     from assistant.ui.launch import run_window
 
-    return run_window()
+    return run_window(smoke_test=args.smoke_test)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,27 @@ class NetworkSettings:
     offline: bool = False  # no network at all, not even for downloads
 
 
+THEMES = ("system", "light", "dark")
+LANGUAGES = ("system", "en", "zh_CN")
+
+
+@dataclass(frozen=True)
+class AppearanceSettings:
+    """How the window looks and behaves on the desktop."""
+
+    theme: str = "system"  # one of THEMES: follow the desktop, or force light/dark
+    language: str = "system"  # one of LANGUAGES: follow the desktop, or force one
+    close_to_tray: bool = False  # closing the window hides it to the tray icon
+
+
+@dataclass(frozen=True)
+class WindowState:
+    """Where the window was: base64 of QWidget.saveGeometry() and QSplitter.saveState()."""
+
+    geometry: str = ""
+    splitter: str = ""
+
+
 @dataclass(frozen=True)
 class Settings:
     sampling: SamplingParams = field(default_factory=SamplingParams)
@@ -51,6 +72,8 @@ class Settings:
     network: NetworkSettings = field(default_factory=NetworkSettings)
     default_chat_model: str | None = None  # loaded at start (else the last one used)
     default_vision_model: str | None = None  # offered when images meet a model that cannot see
+    appearance: AppearanceSettings = field(default_factory=AppearanceSettings)
+    window: WindowState = field(default_factory=WindowState)
 
 
 def _from_dict(cls: type, data: Any) -> Any:

@@ -91,10 +91,40 @@ def create_main_window(start_engine: bool = True, backend: str = "llama",
     return window
 
 
-def run_window() -> int:
+SMOKE_TEST_TIMEOUT_MS = 180_000
+
+
+def _finish_smoke_test(app: QApplication, window: MainWindow) -> None:
+    """``--smoke-test``: once the window is shown and the engine process answers, close the
+    window and exit 0; exit 1 with the reason if the engine dies or never answers."""
+    engine = window.services.engine
+
+    def finish(status: int, message: str) -> None:
+        print(f"{APP_NAME} smoke test: {message}", file=sys.stdout if status == 0 else sys.stderr,
+              flush=True)
+        window.close()
+        app.exit(status)
+
+    def ready(event: object) -> None:
+        shown = window.isVisible() and window.windowHandle() is not None
+        if not shown:
+            finish(1, "the window was not shown")
+            return
+        finish(0, f"window shown, engine process {getattr(event, 'pid', '?')} ready "
+                  f"({getattr(event, 'backend_version', '?')})")
+
+    engine.ready.connect(ready)
+    engine.engineCrashed.connect(lambda sentence: finish(1, f"engine crashed: {sentence}"))
+    QTimer.singleShot(SMOKE_TEST_TIMEOUT_MS, lambda: finish(
+        1, f"the engine did not start within {SMOKE_TEST_TIMEOUT_MS // 1000} s"))
+
+
+def run_window(smoke_test: bool = False) -> int:
     """Open the window and run the event loop until it closes."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     app = create_application()
     window = create_main_window()
+    if smoke_test:
+        _finish_smoke_test(app, window)
     window.show()
     return app.exec()
