@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -25,9 +27,12 @@ from assistant.ui.notice_bar import NoticeBar
 from assistant.ui.speech_controller import SpeechController
 from assistant.ui.welcome_controller import WelcomeController
 from assistant.ui.welcome_page import WelcomePage
+from assistant.ui.window_state import capture_window_state, restore_window_state
 
 if TYPE_CHECKING:
     from assistant.ui.launch import AppServices
+
+log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
@@ -62,13 +67,14 @@ class MainWindow(QMainWindow):
         column.addWidget(self.transcript_stack, 1)
         column.addWidget(self.composer)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.sidebar)
         splitter.addWidget(chat_area)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([260, 840])
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
+        restore_window_state(self, splitter, services.settings.current.window)
 
         self.image_drop = ImageDropFilter(self)
         self.models = ModelController(services, self.model_panel, self.notice_bar, self)
@@ -110,31 +116,34 @@ class MainWindow(QMainWindow):
         self.composer.focus_input()
 
     def _add_actions(self) -> None:
-        self.new_chat_action = self._action("New chat", QKeySequence.StandardKey.New,
+        tr = self.tr
+        self.new_chat_action = self._action(tr("New chat"), QKeySequence.StandardKey.New,
                                             self.conversations.new_conversation)
-        self.search_action = self._action("Search chats", QKeySequence.StandardKey.Find,
+        self.search_action = self._action(tr("Search chats"), QKeySequence.StandardKey.Find,
                                           self.sidebar.focus_search)
-        self.open_model_action = self._action("Open model…", QKeySequence.StandardKey.Open,
+        self.open_model_action = self._action(tr("Open model…"), QKeySequence.StandardKey.Open,
                                               self.models.open_model_file)
-        self.settings_action = self._action("Settings…", QKeySequence("Ctrl+,"),
+        self.settings_action = self._action(tr("Settings…"), QKeySequence("Ctrl+,"),
                                             self.models.edit_settings)
-        self.quit_action = self._action("Quit", QKeySequence.StandardKey.Quit, self.close)
-        menu = self.menuBar().addMenu("&File")
-        for action in (self.new_chat_action, self.search_action, self.open_model_action,
-                       self.settings_action, self.quit_action):
-            menu.addAction(action)
-        self.models_action = self._action("Installed models…", QKeySequence("Ctrl+Shift+M"),
+        self.quit_action = self._action(tr("Quit"), QKeySequence.StandardKey.Quit, self.close)
+        self._menu(tr("&File"), self.new_chat_action, self.search_action,
+                   self.open_model_action, self.settings_action, self.quit_action)
+        self.models_action = self._action(tr("Installed models…"), QKeySequence("Ctrl+Shift+M"),
                                           self.library.show_installed)
-        self.catalog_action = self._action("Get models…", QKeySequence("Ctrl+Shift+G"),
+        self.catalog_action = self._action(tr("Get models…"), QKeySequence("Ctrl+Shift+G"),
                                            self.library.show_catalog)
-        self.import_action = self._action("Import model files…", QKeySequence("Ctrl+Shift+I"),
+        self.import_action = self._action(tr("Import model files…"),
+                                          QKeySequence("Ctrl+Shift+I"),
                                           self.library.importer.choose_files)
-        self.downloads_action = self._action("Downloads…", QKeySequence("Ctrl+Shift+J"),
+        self.downloads_action = self._action(tr("Downloads…"), QKeySequence("Ctrl+Shift+J"),
                                              self.library.show_downloads)
-        models_menu = self.menuBar().addMenu("&Models")
-        for action in (self.models_action, self.catalog_action, self.import_action,
-                       self.downloads_action):
-            models_menu.addAction(action)
+        self._menu(tr("&Models"), self.models_action, self.catalog_action, self.import_action,
+                   self.downloads_action)
+
+    def _menu(self, title: str, *actions: QAction) -> None:
+        menu = self.menuBar().addMenu(title)
+        for action in actions:
+            menu.addAction(action)
 
     def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey,
                 slot: object) -> QAction:
@@ -152,7 +161,18 @@ class MainWindow(QMainWindow):
         self.downloads.resume_saved()
         self.welcome.start()
 
+    def save_window_state(self) -> None:
+        """Remember the geometry and splitter for the next start (a full disk only logs)."""
+        store = self.services.settings
+        state = capture_window_state(self, self.splitter)
+        if state != store.current.window:
+            try:
+                store.update(replace(store.current, window=state))
+            except OSError as exc:
+                log.warning("could not save the window's position: %s", exc)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_window_state()
         self.chat.finish_for_shutdown()
         self.downloads.shutdown()
         self.services.engine.shutdown()
