@@ -24,5 +24,31 @@ def resources_dir() -> Path:
     return next((folder for folder in candidates if folder.is_dir()), checkout)
 
 
+# The square sizes (px) of resources/icons/png/mosaic-<N>.png, rendered from the SVGs by
+# packaging/make_icons.py: the icon theme's hicolor/<N>x<N>/apps folders.
+ICON_SIZES: tuple[int, ...] = (16, 22, 24, 32, 48, 64, 128, 256, 512)
+
+
 def app_icon_path() -> Path:
+    """The scalable icon (SVG)."""
     return resources_dir() / "icons" / "mosaic.svg"
+
+
+def icon_png_path(size: int) -> Path:
+    """The icon rendered at ``size`` px square (one of ``ICON_SIZES``)."""
+    if size not in ICON_SIZES:
+        raise ValueError(f"no {size} px icon; the sizes are {ICON_SIZES}")
+    return resources_dir() / "icons" / "png" / f"mosaic-{size}.png"
+
+
+def app_icon_files() -> list[Path]:
+    """Every rendered size, then the SVG: for a window icon that is crisp at each size
+    (``QIcon.addFile`` for each)."""
+    return [*(icon_png_path(size) for size in ICON_SIZES), app_icon_path()]
+
+
+def desktop_files_dir() -> Path:
+    """The folder holding ``<APP_ID>.desktop`` and ``<APP_ID>.metainfo.xml``: ``desktop/``
+    in the installed or bundled resources, ``packaging/`` in a checkout."""
+    bundled = resources_dir() / "desktop"
+    return bundled if bundled.is_dir() else resources_dir().parent / "packaging"
