@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Slot
 
 from assistant.core.attachments import AudioAttachment
 from assistant.core.messages import ChatTurn, MessageStatus, Role
@@ -36,11 +36,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NO_MODEL = "Load a model first: choose one in the bar above (or Open… a .gguf file)."
-BUSY = "Mosaic is still answering; wait for it or press Stop (Esc)."
-SAVE_FAILED = ("Could not save to the chat database ({reason}); the answer is still shown, but "
-               "free some disk space so it can be kept.")
-STILL_PREPARING = "Wait a moment: the attached images are still being prepared."
+# Source texts (English); notices show them translated (see ``ChatController._say``).
+NO_MODEL = QT_TRANSLATE_NOOP(
+    "ChatController", "Load a model first: choose one in the bar above (or Open… a .gguf file).")
+BUSY = QT_TRANSLATE_NOOP("ChatController",
+                         "Mosaic is still answering; wait for it or press Stop (Esc).")
+SAVE_FAILED = QT_TRANSLATE_NOOP(
+    "ChatController", "Could not save to the chat database ({reason}); the answer is still "
+    "shown, but free some disk space so it can be kept.")
+STILL_PREPARING = QT_TRANSLATE_NOOP(
+    "ChatController", "Wait a moment: the attached images are still being prepared.")
 
 
 @dataclass
@@ -99,7 +104,7 @@ class ChatController(QObject):
         self._engine.tokensArrived.connect(self._tokens)
         self._engine.generationFinished.connect(self._finished)
         self._engine.requestFailed.connect(self._failed)
-        view.set_placeholder("Load a model and say hello.")
+        view.set_placeholder(self.tr("Load a model and say hello."))
 
     @property
     def is_generating(self) -> bool:
@@ -121,9 +126,9 @@ class ChatController(QObject):
         conversation = self._repo.conversation(conversation_id)
         path = conversation.model_path if conversation else None
         if path and not Path(path).exists():
-            self._notice.show_info(
-                f"This conversation was with {Path(path).name}, which is no longer on this "
-                "computer; the model loaded now answers from here on.")
+            self._notice.show_info(self.tr(
+                "This conversation was with {model}, which is no longer on this computer; the "
+                "model loaded now answers from here on.").format(model=Path(path).name))
 
     # --- sending -------------------------------------------------------------------------
 
@@ -149,13 +154,13 @@ class ChatController(QObject):
         if not text.strip() and not images:
             return False
         if self.is_generating:
-            self._notice.show_info(BUSY)
+            self._notice.show_info(self.tr(BUSY))
             return False
         if not self._models.has_model:
-            self._notice.show_error(NO_MODEL)
+            self._notice.show_error(self.tr(NO_MODEL))
             return False
         if self._attachments.is_preparing:
-            self._notice.show_info(STILL_PREPARING)
+            self._notice.show_info(self.tr(STILL_PREPARING))
             return False
         if images and not self._can_see():
             self._offer_vision_models()
@@ -168,7 +173,7 @@ class ChatController(QObject):
             self._notice.show_error(str(exc))
             return False
         except sqlite3.Error as exc:
-            self._notice.show_error(SAVE_FAILED.format(reason=exc))
+            self._notice.show_error(self.tr(SAVE_FAILED).format(reason=exc))
             return False  # the text stays in the composer
         self._composer.clear()
         self._attachments.clear()
@@ -183,20 +188,34 @@ class ChatController(QObject):
 
     def _offer_vision_models(self) -> None:
         """Say so before sending, and offer the vision models the person has."""
-        name = self._models.loaded_model_name() or "The loaded model"
+        name = self._models.loaded_model_name()
         others = [path for path in self._models.vision_models()
                   if path != self._models.loaded_model_path()]
         if not others:
-            self._notice.show_error(
-                f"{name} cannot see images, so it would answer without looking at them. Put a "
-                "vision model and its mmproj file in the models folder, or choose this "
-                "model's mmproj with Vision… in the model bar.")
+            if name:
+                sentence = self.tr(
+                    "{model} cannot see images, so it would answer without looking at them. "
+                    "Put a vision model and its mmproj file in the models folder, or choose "
+                    "this model's mmproj with Vision… in the model bar.").format(model=name)
+            else:
+                sentence = self.tr(
+                    "The loaded model cannot see images, so it would answer without looking at "
+                    "them. Put a vision model and its mmproj file in the models folder, or "
+                    "choose this model's mmproj with Vision… in the model bar.")
+            self._notice.show_error(sentence)
             return
         names = ", ".join(Path(path).name for path in others[:3])
         self._offered_model = others[0]
+        if name:
+            sentence = self.tr(
+                "{model} cannot see images, so it would answer without looking at them. Vision "
+                "models you have: {names}.").format(model=name, names=names)
+        else:
+            sentence = self.tr(
+                "The loaded model cannot see images, so it would answer without looking at "
+                "them. Vision models you have: {names}.").format(names=names)
         self._notice.show_action(
-            f"{name} cannot see images, so it would answer without looking at them. Vision "
-            f"models you have: {names}.", f"Use {Path(others[0]).name}")
+            sentence, self.tr("Use {model}").format(model=Path(others[0]).name))
 
     @Slot()
     def _use_offered_model(self) -> None:
@@ -234,7 +253,7 @@ class ChatController(QObject):
         if message is None or self.is_generating:
             return
         if not self._models.has_model:
-            self._notice.show_error(NO_MODEL)
+            self._notice.show_error(self.tr(NO_MODEL))
             return
         self._repo.delete_messages_from(message_id)
         self._view.remove_messages_from(message_id)
@@ -247,11 +266,11 @@ class ChatController(QObject):
         if message is None or not text.strip():
             return
         if self.is_generating:
-            self._notice.show_info(BUSY)
+            self._notice.show_info(self.tr(BUSY))
             self.show_conversation(message.conversation_id)
             return
         if not self._models.has_model:
-            self._notice.show_error(NO_MODEL)
+            self._notice.show_error(self.tr(NO_MODEL))
             self.show_conversation(message.conversation_id)
             return
         later = [m for m in self._repo.messages(message.conversation_id) if m.id > message_id]
@@ -272,9 +291,12 @@ class ChatController(QObject):
         if answer is None or started.request_id != answer.request_id:
             return
         if started.dropped_turns:
-            noun = "message was" if started.dropped_turns == 1 else "messages were"
-            self._add_notice(answer, f"{started.dropped_turns} earlier {noun} left out to fit "
-                                     "the model's context.")
+            if started.dropped_turns == 1:
+                note = self.tr("1 earlier message was left out to fit the model's context.")
+            else:
+                note = self.tr("{count} earlier messages were left out to fit the model's "
+                               "context.").format(count=started.dropped_turns)
+            self._add_notice(answer, note)
 
     @Slot(int, str)
     def _tokens(self, request_id: int, text: str) -> None:
@@ -294,8 +316,8 @@ class ChatController(QObject):
         status = (MessageStatus.STOPPED if done.finish is FinishReason.STOPPED
                   else MessageStatus.COMPLETE)
         if done.finish is FinishReason.LENGTH:
-            self._add_notice(answer, "The answer reached its length limit (Max tokens in "
-                                     "Settings, or the context).")
+            self._add_notice(answer, self.tr("The answer reached its length limit (Max "
+                                             "tokens in Settings, or the context)."))
         self._end(answer, status, done, None)
 
     def _add_notice(self, answer: _Answer, text: str) -> None:
@@ -328,7 +350,7 @@ class ChatController(QObject):
         except sqlite3.Error as exc:
             if not self._save_failed:
                 self._save_failed = True
-                self._notice.show_error(SAVE_FAILED.format(reason=exc))
+                self._notice.show_error(self.tr(SAVE_FAILED).format(reason=exc))
 
     @Slot(int)
     def _conversation_deleted(self, conversation_id: int) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal, Slot
 
 from assistant.storage.chat_repository import Conversation
+from assistant.ui.conversation_item_delegate import untitled_title
 from assistant.ui.conversation_sidebar import ConversationSidebar
 from assistant.ui.notice_bar import NoticeBar
 from assistant.ui.system_prompt_dialog import edit_system_prompt
@@ -121,7 +122,8 @@ class ConversationController(QObject):
             self._current = remaining[0].id if remaining else None
             self.currentChanged.emit(self._current)
         self.refresh()
-        self._notice.show_undo(f"Deleted “{conversation.title}”.")
+        self._notice.show_undo(self.tr("Deleted “{title}”.").format(
+            title=conversation.title.strip() or untitled_title()))
 
     @Slot()
     def undo_delete(self) -> None:

@@ -8,7 +8,9 @@ import time
 from datetime import datetime
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractItemModel,
+    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     QRect,
@@ -35,10 +37,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-UNTITLED = "Untitled chat"
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+UNTITLED = QT_TRANSLATE_NOOP("ConversationSidebar", "Untitled chat")  # shown translated
+_MONTHS = (
+    #: The short name of a month, as in "12 Jan".
+    QT_TRANSLATE_NOOP("RelativeTime", "Jan"), QT_TRANSLATE_NOOP("RelativeTime", "Feb"),
+    QT_TRANSLATE_NOOP("RelativeTime", "Mar"), QT_TRANSLATE_NOOP("RelativeTime", "Apr"),
+    #: The short name of the month May, as in "12 May".
+    QT_TRANSLATE_NOOP("RelativeTime", "May"), QT_TRANSLATE_NOOP("RelativeTime", "Jun"),
+    QT_TRANSLATE_NOOP("RelativeTime", "Jul"), QT_TRANSLATE_NOOP("RelativeTime", "Aug"),
+    QT_TRANSLATE_NOOP("RelativeTime", "Sep"), QT_TRANSLATE_NOOP("RelativeTime", "Oct"),
+    QT_TRANSLATE_NOOP("RelativeTime", "Nov"), QT_TRANSLATE_NOOP("RelativeTime", "Dec"),
+)
+_WEEKDAYS = (
+    QT_TRANSLATE_NOOP("RelativeTime", "Monday"), QT_TRANSLATE_NOOP("RelativeTime", "Tuesday"),
+    QT_TRANSLATE_NOOP("RelativeTime", "Wednesday"),
+    QT_TRANSLATE_NOOP("RelativeTime", "Thursday"), QT_TRANSLATE_NOOP("RelativeTime", "Friday"),
+    QT_TRANSLATE_NOOP("RelativeTime", "Saturday"), QT_TRANSLATE_NOOP("RelativeTime", "Sunday"),
+)
 _MARKED = re.compile(r"\[([^\[\]]*)\]")
+
+
+def untitled_title() -> str:
+    """What a chat without a title is called, in the interface's language."""
+    return QCoreApplication.translate("ConversationSidebar", UNTITLED)
 
 
 def relative_time(timestamp: float, now: float | None = None) -> str:
@@ -46,20 +67,30 @@ def relative_time(timestamp: float, now: float | None = None) -> str:
     now = time.time() if now is None else now
     delta = now - timestamp
     if delta < 60:
-        return "just now"
+        return QCoreApplication.translate("RelativeTime", "just now")
     if delta < 3600:
-        return f"{int(delta // 60)} min ago"
+        #: How long ago a chat changed, in minutes (1 to 59).
+        return QCoreApplication.translate("RelativeTime", "{minutes} min ago").format(
+            minutes=int(delta // 60))
     then = datetime.fromtimestamp(timestamp)
     today = datetime.fromtimestamp(now).date()
     days = (today - then.date()).days
     if days == 0:
-        return f"{int(delta // 3600)} h ago"
+        #: How long ago a chat changed today, in hours.
+        return QCoreApplication.translate("RelativeTime", "{hours} h ago").format(
+            hours=int(delta // 3600))
     if days == 1:
-        return "yesterday"
+        return QCoreApplication.translate("RelativeTime", "yesterday")
     if days < 7:
-        return _WEEKDAYS[then.weekday()]
-    date = f"{then.day} {_MONTHS[then.month - 1]}"
-    return date if then.year == today.year else f"{date} {then.year}"
+        return QCoreApplication.translate("RelativeTime", _WEEKDAYS[then.weekday()])
+    month = QCoreApplication.translate("RelativeTime", _MONTHS[then.month - 1])
+    if then.year == today.year:
+        #: A date this year: {day} is the day of the month, {month} its short name ("Jan").
+        return QCoreApplication.translate("RelativeTime", "{day} {month}").format(
+            day=then.day, month=month)
+    #: A date in another year, e.g. "24 Dec 2023"; {month} is the month's short name.
+    return QCoreApplication.translate("RelativeTime", "{day} {month} {year}").format(
+        day=then.day, month=month, year=then.year)
 
 
 def snippet_html(snippet: str) -> str:
@@ -187,7 +218,7 @@ class ConversationDelegate(QStyledItemDelegate):
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
                      index: QModelIndex | QPersistentModelIndex) -> QWidget:
         editor = QLineEdit(parent)
-        editor.setAccessibleName("New title")
+        editor.setAccessibleName(self.tr("New title"))
         return editor
 
     def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem,

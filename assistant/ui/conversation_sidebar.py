@@ -26,10 +26,10 @@ from assistant.ui.conversation_item_delegate import (
     SNIPPET_ROLE,
     TIME_ROLE,
     TITLE_ROLE,
-    UNTITLED,
     ConversationDelegate,
     relative_time,
     snippet_plain,
+    untitled_title,
 )
 
 
@@ -78,14 +78,20 @@ class ConversationSidebar(QWidget):
         self._current_id: int | None = None
         self._populating = False
 
-        shortcut = QKeySequence("Ctrl+N").toString(QKeySequence.SequenceFormat.NativeText)
-        self.new_button = QPushButton("New chat", self)
-        self.new_button.setToolTip(f"Start a new chat ({shortcut})")
+        new_key = QKeySequence(QKeySequence.StandardKey.New).toString(
+            QKeySequence.SequenceFormat.NativeText)
+        self.new_button = QPushButton(self.tr("New chat"), self)
+        self.new_button.setToolTip(self.tr("Start a new chat ({shortcut})").format(
+            shortcut=new_key))
         self.new_button.clicked.connect(self.newRequested)
 
+        find_key = QKeySequence(QKeySequence.StandardKey.Find).toString(
+            QKeySequence.SequenceFormat.NativeText)
         self.search_field = QLineEdit(self)
-        self.search_field.setPlaceholderText("Search chats")
-        self.search_field.setAccessibleName("Search chats")
+        self.search_field.setPlaceholderText(self.tr("Search chats"))
+        self.search_field.setAccessibleName(self.tr("Search chats"))
+        self.search_field.setToolTip(self.tr("Search the titles and messages of every chat "
+                                             "({shortcut}); Esc clears").format(shortcut=find_key))
         self.search_field.setClearButtonEnabled(True)
         self.search_field.textChanged.connect(self._on_search_text)
         self.search_field.installEventFilter(self)
@@ -95,9 +101,10 @@ class ConversationSidebar(QWidget):
         self._search_timer.timeout.connect(self._emit_search)
 
         self.list_widget = QListWidget(self)
-        self.list_widget.setAccessibleName("Conversations")
-        self.list_widget.setAccessibleDescription(
-            "Arrow keys open a chat; F2 renames it, Delete deletes it.")
+        self.list_widget.setAccessibleName(self.tr("Conversations"))
+        self.list_widget.setAccessibleDescription(self.tr(
+            "Arrow keys open a chat; F2 renames it, Delete deletes it, and the Menu key or "
+            "Shift+F10 shows everything else you can do with it."))
         self.list_widget.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list_widget.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
         self.list_widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -192,7 +199,7 @@ class ConversationSidebar(QWidget):
     def _make_item(self, conversation_id: int, title: str, updated_at: float | None,
                    snippet: str | None = None, message_id: int | None = None
                    ) -> QListWidgetItem:
-        shown = title.strip() or UNTITLED
+        shown = title.strip() or untitled_title()
         item = QListWidgetItem(shown)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
         item.setData(ID_ROLE, conversation_id)
@@ -202,9 +209,21 @@ class ConversationSidebar(QWidget):
         item.setData(TITLE_ROLE, title)
         item.setToolTip(shown)
         when = relative_time(updated_at) if updated_at is not None else ""
-        spoken = f"{shown}: {snippet_plain(snippet)}" if snippet else shown
-        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{spoken}, {when}" if when else spoken)
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, self._spoken(shown, snippet, when))
         return item
+
+    def _spoken(self, title: str, snippet: str | None, when: str) -> str:
+        """What a screen reader says for one row: the title, the matched words, the age."""
+        if snippet and when:
+            #: Read aloud for a search hit: the chat's title, the matching words, how long ago.
+            return self.tr("{title}: {snippet}, {when}").format(
+                title=title, snippet=snippet_plain(snippet), when=when)
+        if snippet:
+            return self.tr("{title}: {snippet}").format(title=title,
+                                                        snippet=snippet_plain(snippet))
+        if when:
+            return self.tr("{title}, {when}").format(title=title, when=when)
+        return title
 
     def _refresh_view(self) -> None:
         if self._searching:
@@ -236,7 +255,7 @@ class ConversationSidebar(QWidget):
 
     def _show_conversations(self) -> None:
         items = [self._make_item(c.id, c.title, c.updated_at) for c in self._conversations]
-        self._fill(items, "No chats yet. Click “New chat” to start one.")
+        self._fill(items, self.tr("No chats yet. Click “New chat” to start one."))
 
     def _show_hits(self) -> None:
         items = [
@@ -246,7 +265,7 @@ class ConversationSidebar(QWidget):
             for h in self._hits
         ]
         query = self.search_field.text().strip()
-        self._fill(items, f"No chats match “{query}”.")
+        self._fill(items, self.tr("No chats match “{query}”.").format(query=query))
 
     def _highlight_current(self) -> None:
         """Make the current conversation's first row current, without emitting."""
@@ -310,13 +329,13 @@ class ConversationSidebar(QWidget):
     def context_menu(self, conversation_id: int) -> QMenu:
         """The context menu of one conversation (built fresh; the caller shows it)."""
         menu = QMenu(self)
-        rename = menu.addAction("Rename…")
+        rename = menu.addAction(self.tr("Rename…"))
         rename.setShortcut(QKeySequence(Qt.Key.Key_F2))
         rename.triggered.connect(partial(self.start_rename, conversation_id))
-        prompt = menu.addAction("Edit system prompt…")
+        prompt = menu.addAction(self.tr("Edit system prompt…"))
         prompt.triggered.connect(partial(self.systemPromptRequested.emit, conversation_id))
         menu.addSeparator()
-        delete = menu.addAction("Delete")
+        delete = menu.addAction(self.tr("Delete"))
         delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         delete.triggered.connect(partial(self.deleteRequested.emit, conversation_id))
         return menu
@@ -325,9 +344,20 @@ class ConversationSidebar(QWidget):
         item = self.list_widget.itemAt(pos) or self.list_widget.currentItem()
         if item is None:
             return
+        self._exec_menu(item, pos)
+
+    def _exec_menu(self, item: QListWidgetItem, pos: QPoint) -> None:
+        """Run the context menu of ``item`` at ``pos`` (viewport coordinates)."""
         menu = self.context_menu(int(item.data(ID_ROLE)))
         menu.exec(self.list_widget.viewport().mapToGlobal(pos))
         menu.deleteLater()
+
+    @staticmethod
+    def _is_menu_key(event: QKeyEvent) -> bool:
+        """The Menu key or Shift+F10: the context menu from the keyboard."""
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        return (event.key() == Qt.Key.Key_Menu and mods == Qt.KeyboardModifier.NoModifier) \
+            or (event.key() == Qt.Key.Key_F10 and mods == Qt.KeyboardModifier.ShiftModifier)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
@@ -336,6 +366,11 @@ class ConversationSidebar(QWidget):
                 item = self.list_widget.currentItem()
                 if item is not None:
                     self.deleteRequested.emit(int(item.data(ID_ROLE)))
+                    return True
+            elif watched is self.list_widget and self._is_menu_key(event):
+                item = self.list_widget.currentItem()
+                if item is not None:
+                    self._exec_menu(item, self.list_widget.visualItemRect(item).bottomLeft())
                     return True
             elif watched is self.search_field:
                 if key == Qt.Key.Key_Escape and self.search_field.text():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
@@ -17,8 +17,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QToolButton, QWidget
 
-HOLD_TO_TALK = "Hold to talk"
-RECORDING_RED = QColor("#d93025")
+HOLD_TO_TALK = QT_TRANSLATE_NOOP("MicButton", "Hold to talk")  # translated where shown
+RECORDING_RED = QColor("#d93025")  # behind a white microphone: readable on any theme
 
 
 def microphone_icon(ink: QColor, side: int = 20, *, background: QColor | None = None) -> QIcon:
@@ -71,7 +71,7 @@ class MicButton(QToolButton):
         self.setIconSize(QSize(22, 22))
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.setAccessibleName(HOLD_TO_TALK)
+        self.setAccessibleName(self.tr(HOLD_TO_TALK))
         self._shortcut = "F9"
         self._recording = False
         self._holding: str | None = None  # "mouse" or "key" while held
@@ -101,11 +101,12 @@ class MicButton(QToolButton):
     # -- internals -------------------------------------------------------------------------
 
     def _update_look(self) -> None:
-        tip = f"{HOLD_TO_TALK} ({self._shortcut})" if self._shortcut else HOLD_TO_TALK
+        tip = (self.tr("Hold to talk ({key})").format(key=self._shortcut) if self._shortcut
+               else self.tr(HOLD_TO_TALK))
         if self._recording:
             self.setIcon(microphone_icon(QColor("white"), 22, background=RECORDING_RED))
-            self.setToolTip("Recording… let go to send; Esc cancels")
-            self.setAccessibleDescription("Recording")
+            self.setToolTip(self.tr("Recording… let go to send; Esc cancels"))
+            self.setAccessibleDescription(self.tr("Recording"))
         else:
             ink = self.palette().color(QPalette.ColorRole.ButtonText)
             self.setIcon(microphone_icon(ink, 22))

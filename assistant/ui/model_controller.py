@@ -145,7 +145,8 @@ class ModelController(QObject):
         self._vision_models.update(capable)
         for path in capable:
             setup = self._setups.get(_key(path))
-            self._panel.set_vision(path, setup.description() if setup else "sees images")
+            self._panel.set_vision(path, setup.description() if setup
+                                   else self.tr("sees images"))
 
     @Slot(str)
     def _vision_scan_failed(self, _message: str) -> None:
@@ -236,7 +237,7 @@ class ModelController(QObject):
         try:
             settings.update(replace(settings.current, projector_choices=choices))
         except OSError as exc:
-            self._notice.show_error(f"Could not save your settings ({exc.strerror}).")
+            self._notice.show_error(self._settings_not_saved(exc))
         self._setups.pop(_key(model_path), None)
         loaded = self._engine.loaded_model
         if loaded is not None and _key(loaded.path) == _key(model_path):
@@ -252,18 +253,31 @@ class ModelController(QObject):
     def _model_loaded(self, loaded: ModelLoaded) -> None:
         if loaded.request_id == self._load_request:
             self._load_request = None
-        device = f"GPU ({loaded.n_gpu_layers} layers)" if loaded.n_gpu_layers else "CPU"
-        sight = " · sees images" if loaded.mmproj else ""
-        threads = f"{loaded.n_threads} thread{'' if loaded.n_threads == 1 else 's'}"
-        self._panel.set_loaded(
-            loaded.name, f"{loaded.n_ctx} ctx · {threads} · {device}{sight}")
+        self._panel.set_loaded(loaded.name, self._loaded_detail(loaded))
         self.loadedModelChanged.emit()
         settings = self._services.settings
         if settings.current.last_model_path != loaded.path:
             try:
                 settings.update(replace(settings.current, last_model_path=loaded.path))
             except OSError as exc:
-                self._notice.show_error(f"Could not save your settings ({exc.strerror}).")
+                self._notice.show_error(self._settings_not_saved(exc))
+
+    def _settings_not_saved(self, exc: OSError) -> str:
+        return self.tr("Could not save your settings ({reason}).").format(
+            reason=exc.strerror or exc)
+
+    def _loaded_detail(self, loaded: ModelLoaded) -> str:
+        """E.g. "4096 ctx · 2 threads · CPU · sees images"."""
+        device = (self.tr("GPU ({layers} layers)").format(layers=loaded.n_gpu_layers)
+                  if loaded.n_gpu_layers else self.tr("CPU"))
+        threads = (self.tr("1 thread") if loaded.n_threads == 1
+                   else self.tr("{count} threads").format(count=loaded.n_threads))
+        if loaded.mmproj:
+            #: The loaded model's setup: context size in tokens, CPU threads, CPU or GPU.
+            return self.tr("{context} ctx · {threads} · {device} · sees images").format(
+                context=loaded.n_ctx, threads=threads, device=device)
+        return self.tr("{context} ctx · {threads} · {device}").format(
+            context=loaded.n_ctx, threads=threads, device=device)
 
     @Slot(object)
     def _request_failed(self, error: EngineError) -> None:
@@ -278,14 +292,16 @@ class ModelController(QObject):
             self._bad_projectors.add(setup.projector.path)
             self._panel.set_vision(path, "")
             self._vision_models.pop(path, None)
-            self._notice.show_error(f"{error.message} Loading the model without image support.")
+            self._notice.show_error(self.tr(
+                "{problem} Loading the model without image support.").format(
+                    problem=error.message))
             self._start_load(path, without_projector=True)
             return
         if self._engine.loaded_model is None:
             self._panel.set_unloaded()
         else:
             loaded = self._engine.loaded_model
-            self._panel.set_loaded(loaded.name, "still loaded")
+            self._panel.set_loaded(loaded.name, self.tr("still loaded"))
         self._notice.show_error(error.message)
 
     @Slot(str)
@@ -313,14 +329,15 @@ class ModelController(QObject):
         try:
             store.update(updated)
         except OSError as exc:
-            self._notice.show_error(
-                f"Could not save your settings ({exc.strerror}); free some disk space and try "
-                "again.")
+            self._notice.show_error(self.tr(
+                "Could not save your settings ({reason}); free some disk space and try "
+                "again.").format(reason=exc.strerror or exc))
             return
         self.settingsChanged.emit()
         if updated.load != before.load and self._engine.loaded_model:
-            self._notice.show_info("Context size, threads and GPU layers apply the next time a "
-                                   "model is loaded: click Load to reload it now.")
+            self._notice.show_info(self.tr(
+                "Context size, threads and GPU layers apply the next time a model is loaded: "
+                "click Load to reload it now."))
 
 
 def _key(path: str | Path) -> str:

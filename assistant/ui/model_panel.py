@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QPalette, QResizeEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -53,13 +53,21 @@ def display_path(path: str | Path) -> str:
         return str(p)
 
 
+def loaded_color(palette: QPalette) -> QColor:
+    """The green of "a model is loaded", readable on ``palette``'s window background."""
+    return QColor(_LOADED_DARK if is_dark(palette) else _LOADED_LIGHT)
+
+
 def format_parameters(count: int) -> str:
     """"270M parameters", "7.2B parameters"."""
     if count >= 1_000_000_000:
-        return f"{count / 1e9:.1f}B parameters"
+        return QCoreApplication.translate("ModelPanel", "{billions}B parameters").format(
+            billions=f"{count / 1e9:.1f}")
     if count >= 1_000_000:
-        return f"{count / 1e6:.0f}M parameters"
-    return f"{count:,} parameters"
+        return QCoreApplication.translate("ModelPanel", "{millions}M parameters").format(
+            millions=f"{count / 1e6:.0f}")
+    return QCoreApplication.translate("ModelPanel", "{count} parameters").format(
+        count=f"{count:,}")
 
 
 class _ElidedLabel(QLabel):
@@ -102,7 +110,8 @@ class ModelPanel(QWidget):
 
     ``modelSelected`` is emitted whenever the selected model changes (by the person, by
     ``set_available_models`` or by "Open…"), so the window can inspect it in the background
-    and answer with ``show_model_info`` or ``show_model_error``.
+    and answer with ``show_model_info`` or ``show_model_error``. Its colours (the loaded
+    dot, an error in red) are set again when the palette changes, so they follow the theme.
     """
 
     modelSelected = Signal(str)
@@ -121,23 +130,29 @@ class ModelPanel(QWidget):
         self._vision: dict[str, str] = {}  # model key → "sees images (…)"
 
         self.combo = QComboBox(self)
-        self.combo.setAccessibleName("Model")
+        self.combo.setAccessibleName(self.tr("Model"))
+        self.combo.setAccessibleDescription(self.tr("The model Mosaic answers with; Load "
+                                                    "loads the one chosen here."))
         self.combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.combo.setMinimumContentsLength(16)
         self.combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.combo.currentIndexChanged.connect(self._on_index_changed)
 
-        self.open_button = QPushButton("Open…", self)
-        self.open_button.setToolTip("Choose a .gguf model file anywhere on this computer")
+        open_key = QKeySequence(QKeySequence.StandardKey.Open).toString(
+            QKeySequence.SequenceFormat.NativeText)
+        self.open_button = QPushButton(self.tr("Open…"), self)
+        self.open_button.setToolTip(self.tr(
+            "Choose a .gguf model file anywhere on this computer ({shortcut})").format(
+                shortcut=open_key))
         self.open_button.clicked.connect(self._open_file)
-        self.vision_button = QPushButton("Vision…", self)
-        self.vision_button.setToolTip("Choose the vision projector (mmproj file) that lets this "
-                                      "model see images")
-        self.vision_button.setAccessibleName("Choose vision projector")
+        self.vision_button = QPushButton(self.tr("Vision…"), self)
+        self.vision_button.setToolTip(self.tr("Choose the vision projector (mmproj file) that "
+                                              "lets this model see images"))
+        self.vision_button.setAccessibleName(self.tr("Choose vision projector"))
         self.vision_button.clicked.connect(self._choose_projector)
-        self.load_button = QPushButton("Load", self)
-        self.load_button.setToolTip("Load the selected model")
+        self.load_button = QPushButton(self.tr("Load"), self)
+        self.load_button.setToolTip(self.tr("Load the selected model"))
         self.load_button.clicked.connect(self._request_load)
 
         # What the selected model is (one line), or why it cannot be used (wrapped).
@@ -151,13 +166,13 @@ class ModelPanel(QWidget):
         self._note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
 
         self._dot = QLabel("●", self)
-        self._dot.setAccessibleName("Model loaded")
+        self._dot.setAccessibleName(self.tr("Model loaded"))
         self._status = _ElidedLabel(self)
         self._status.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self._status.setMinimumWidth(80)
         self._status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.progress_bar = QProgressBar(self)
-        self.progress_bar.setAccessibleName("Loading progress")
+        self.progress_bar.setAccessibleName(self.tr("Loading progress"))
         self.progress_bar.setFixedWidth(140)
         self.progress_bar.setMaximumHeight(self.fontMetrics().height() + 6)
 
@@ -213,15 +228,16 @@ class ModelPanel(QWidget):
     def choose_file(self) -> str | None:
         """Ask for a GGUF file; None when the person cancels."""
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open a GGUF model", self._start_folder(),
-            "GGUF models (*.gguf);;All files (*)")
+            self, self.tr("Open a GGUF model"), self._start_folder(),
+            self.tr("GGUF models (*.gguf);;All files (*)"))
         return path or None
 
     def choose_projector_file(self) -> str | None:
         """Ask for an mmproj GGUF file; None when the person cancels."""
         path, _ = QFileDialog.getOpenFileName(
-            self, "Choose the vision projector (mmproj) for this model", self._start_folder(),
-            "Vision projectors (*mmproj*.gguf);;GGUF files (*.gguf);;All files (*)")
+            self, self.tr("Choose the vision projector (mmproj) for this model"),
+            self._start_folder(),
+            self.tr("Vision projectors (*mmproj*.gguf);;GGUF files (*.gguf);;All files (*)"))
         return path or None
 
     def _choose_projector(self) -> None:
@@ -248,7 +264,9 @@ class ModelPanel(QWidget):
         return _key(path) in self._vision
 
     def _item_text(self, key: str) -> str:
-        return f"{Path(key).name}  · sees images" if key in self._vision else Path(key).name
+        name = Path(key).name
+        return self.tr("{model}  · sees images").format(model=name) if key in self._vision \
+            else name
 
     def _start_folder(self) -> str:
         if self._selected:
@@ -317,27 +335,27 @@ class ModelPanel(QWidget):
         self.progress_bar.setFormat("%p%")
         self.progress_bar.show()
         self._dot.hide()
-        self._set_status("Loading model…", dim=True)
+        self._set_status(self.tr("Loading model…"), dim=True)
         self._refresh()
 
     def set_loaded(self, name: str, detail: str) -> None:
         """Show the active model, e.g. ("gemma-3-270m", "4096 ctx · 2 threads · CPU")."""
         self._loading = False
         self.progress_bar.hide()
-        palette = self._dot.palette()
-        palette.setColor(QPalette.ColorRole.WindowText,
-                         _LOADED_DARK if is_dark(self.palette()) else _LOADED_LIGHT)
-        self._dot.setPalette(palette)
+        self._color_dot()
         self._dot.show()
-        self._set_status(f"{name} — {detail}" if detail else name, dim=False)
-        self._status.setAccessibleName(f"Active model: {self._status.full_text()}")
+        #: The active model's name, then its setup ("4096 ctx · 2 threads · CPU").
+        self._set_status(self.tr("{model} — {detail}").format(model=name, detail=detail)
+                         if detail else name, dim=False)
+        self._status.setAccessibleName(self.tr("Active model: {status}").format(
+            status=self._status.full_text()))
         self._refresh()
 
     def set_unloaded(self) -> None:
         self._loading = False
         self.progress_bar.hide()
         self._dot.hide()
-        self._set_status("No model loaded", dim=True)
+        self._set_status(self.tr("No model loaded"), dim=True)
         self._refresh()
 
     def status_text(self) -> str:
@@ -365,11 +383,24 @@ class ModelPanel(QWidget):
         self._details.set_full_text(text, tooltip)
         self._details.show()
 
+    def _color_dot(self) -> None:
+        palette = QPalette(self._dot.palette())
+        palette.setColor(QPalette.ColorRole.WindowText, loaded_color(self.palette()))
+        self._dot.setPalette(palette)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._color_dot()  # light and dark themes have their own green and red
+            self._refresh()
+
     def _set_note(self, text: str, error: bool) -> None:
         """A sentence that must be read in full: an error (red) or the empty-state hint."""
-        palette = self.palette()
         if error:
-            palette.setColor(QPalette.ColorRole.WindowText, error_color(palette))
+            palette = QPalette(self._note.palette())
+            palette.setColor(QPalette.ColorRole.WindowText, error_color(self.palette()))
+        else:
+            palette = QPalette()  # inherits the theme's colours
         self._note.setPalette(palette)
         self._note.setEnabled(error)  # the hint draws in the muted colour
         self._note.setText(text)
@@ -379,36 +410,39 @@ class ModelPanel(QWidget):
 
     def _refresh(self) -> None:
         empty = self.combo.count() == 0
-        folder = self._folder or "the models folder"
-        self.combo.setPlaceholderText(f"No models in {folder}")
+        self.combo.setPlaceholderText(
+            self.tr("No models in {folder}").format(folder=self._folder) if self._folder
+            else self.tr("No models in the models folder"))
         self.combo.setEnabled(not empty)
         key = self._selected
         usable = key is not None and not self._loading
         if empty:
-            self._set_note("Click Open… to choose a .gguf model file, or put one in the "
-                           "models folder.", error=False)
+            self._set_note(self.tr("Click Open… to choose a .gguf model file, or put one in "
+                                   "the models folder."), error=False)
         elif key in self._errors:
             self._set_note(self._errors[key], error=True)
             usable = False
         elif key in self._infos:
             info = self._infos[key]
             if getattr(info, "is_projector", False):
-                self._set_note(f"{info.summary()}. This is a vision projector, not a chat "
-                               "model; choose the model file it belongs to.", error=True)
+                self._set_note(self.tr("{summary}. This is a vision projector, not a chat "
+                                       "model; choose the model file it belongs to.").format(
+                                           summary=info.summary()), error=True)
                 usable = False
             else:
                 vision = self._vision.get(key)
-                summary = f"{info.summary()} · {vision}" if vision else info.summary()
+                summary = (self.tr("{summary} · {vision}").format(summary=info.summary(),
+                                                                   vision=vision)
+                           if vision else info.summary())
                 self._set_details(summary, self._info_tooltip(info))
         elif key is not None:
-            self._set_details("Reading the model file's header…",
+            self._set_details(self.tr("Reading the model file's header…"),
                               display_path(key), dim=True)
         self.load_button.setEnabled(usable)
         self.vision_button.setEnabled(usable)
 
-    @staticmethod
-    def _info_tooltip(info: ModelInfoLike) -> str:
+    def _info_tooltip(self, info: ModelInfoLike) -> str:
         lines = [display_path(info.path), format_parameters(info.parameter_count)]
-        lines.append("Has a chat template" if info.chat_template
-                     else "No chat template in the file")
+        lines.append(self.tr("Has a chat template") if info.chat_template
+                     else self.tr("No chat template in the file"))
         return "\n".join(lines)

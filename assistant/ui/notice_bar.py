@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 _ERROR_LIGHT = QColor("#b3261e")  # on light backgrounds
 _ERROR_DARK = QColor("#f2b8b5")  # on dark backgrounds
-_INFO_ACCENT = QColor("#1a73e8")
+_INFO_LIGHT = QColor("#1a73e8")
+_INFO_DARK = QColor("#8ab4f8")
 
 
 def is_dark(palette: QPalette) -> bool:
@@ -21,6 +22,11 @@ def is_dark(palette: QPalette) -> bool:
 def error_color(palette: QPalette) -> QColor:
     """A readable error colour for text on ``palette``'s window background."""
     return QColor(_ERROR_DARK if is_dark(palette) else _ERROR_LIGHT)
+
+
+def info_color(palette: QPalette) -> QColor:
+    """The accent of information notices, readable on ``palette``'s window background."""
+    return QColor(_INFO_DARK if is_dark(palette) else _INFO_LIGHT)
 
 
 def _mix(base: QColor, accent: QColor, amount: float) -> QColor:
@@ -43,6 +49,7 @@ class NoticeBar(QFrame):
 
     An undo notice hides itself after its timeout (paused while the pointer is over it) and
     then emits ``undoExpired``; so does closing it or replacing it with another notice.
+    Its tint and text colour come from the palette in force, so they follow a change of theme.
     """
 
     undoRequested = Signal()
@@ -54,7 +61,7 @@ class NoticeBar(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("noticeBar")
-        self.setAccessibleName("Notice")
+        self.setAccessibleName(self.tr("Notice"))
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self._kind: NoticeKind | None = None
         self._timer = QTimer(self)
@@ -68,8 +75,8 @@ class NoticeBar(QFrame):
         self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
 
-        self.undo_button = QPushButton("Undo", self)
-        self.undo_button.setToolTip("Undo the last action")
+        self.undo_button = QPushButton(self.tr("Undo"), self)
+        self.undo_button.setToolTip(self.tr("Undo the last action"))
         self.undo_button.clicked.connect(self._undo)
 
         self.action_button = QPushButton(self)
@@ -78,8 +85,8 @@ class NoticeBar(QFrame):
 
         self.close_button = QPushButton("×", self)
         self.close_button.setFlat(True)
-        self.close_button.setToolTip("Dismiss")
-        self.close_button.setAccessibleName("Dismiss notice")
+        self.close_button.setToolTip(self.tr("Dismiss"))
+        self.close_button.setAccessibleName(self.tr("Dismiss notice"))
         self.close_button.setFixedWidth(self.close_button.sizeHint().height())
         self.close_button.clicked.connect(self.dismiss)
 
@@ -132,7 +139,7 @@ class NoticeBar(QFrame):
         self._label.setText(text)
         self.undo_button.setVisible(kind is NoticeKind.UNDO)
         self.action_button.hide()
-        self._apply_style(kind)
+        self._apply_text_color()
         self.setAccessibleDescription(text)
         self.show()
 
@@ -158,21 +165,35 @@ class NoticeBar(QFrame):
         if self._kind is NoticeKind.UNDO:
             self._close(expired=True)
 
-    def _apply_style(self, kind: NoticeKind) -> None:
+    def _accent(self) -> QColor:
         palette = self.palette()
-        base = palette.color(QPalette.ColorRole.Window)
-        accent = error_color(palette) if kind is NoticeKind.ERROR else QColor(_INFO_ACCENT)
-        background = _mix(base, accent, 0.14)
-        border = _mix(base, accent, 0.45)
-        self.setStyleSheet(
-            f"QFrame#noticeBar {{ background-color: {background.name()};"
-            f" border: 1px solid {border.name()}; border-radius: 6px; }}"
-        )
-        label_palette = self._label.palette()
-        text_color = (error_color(palette) if kind is NoticeKind.ERROR
-                      else palette.color(QPalette.ColorRole.WindowText))
-        label_palette.setColor(QPalette.ColorRole.WindowText, text_color)
-        self._label.setPalette(label_palette)
+        return error_color(palette) if self._kind is NoticeKind.ERROR else info_color(palette)
+
+    def _apply_text_color(self) -> None:
+        """Errors are written in the error colour; other notices in the palette's own."""
+        if self._kind is NoticeKind.ERROR:
+            label_palette = QPalette(self._label.palette())
+            label_palette.setColor(QPalette.ColorRole.WindowText, error_color(self.palette()))
+            self._label.setPalette(label_palette)
+        else:
+            self._label.setPalette(QPalette())  # inherits, and so follows the theme
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """A rounded box tinted with the notice's accent over the window colour."""
+        base = self.palette().color(QPalette.ColorRole.Window)
+        accent = self._accent()
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(_mix(base, accent, 0.45), 1))
+        painter.setBrush(_mix(base, accent, 0.14))
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
+        painter.end()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._kind is not None:
+            self._apply_text_color()  # the error colour differs on dark backgrounds
+            self.update()
 
     def enterEvent(self, event: QEvent) -> None:
         if self._timer.isActive():

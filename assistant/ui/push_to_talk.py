@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -20,21 +20,46 @@ _TYPING_MODIFIERS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.Al
     | Qt.KeyboardModifier.MetaModifier
 _IGNORED_MODIFIERS = Qt.KeyboardModifier.KeypadModifier | Qt.KeyboardModifier.GroupSwitchModifier
 _FIRST_SPECIAL_KEY = 0x01000000  # Qt's keys below this one are characters
+# Keys that edit text or move between controls, and what they do (a whole sentence each).
 _EDITING_KEYS = {
-    Qt.Key.Key_Tab: "Tab moves between controls",
-    Qt.Key.Key_Backtab: "Shift+Tab moves between controls",
-    Qt.Key.Key_Backspace: "Backspace deletes text",
-    Qt.Key.Key_Delete: "Delete deletes text",
-    Qt.Key.Key_Left: "the arrow keys move the cursor",
-    Qt.Key.Key_Right: "the arrow keys move the cursor",
-    Qt.Key.Key_Up: "the arrow keys move the cursor",
-    Qt.Key.Key_Down: "the arrow keys move the cursor",
-    Qt.Key.Key_Home: "Home moves the cursor",
-    Qt.Key.Key_End: "End moves the cursor",
+    Qt.Key.Key_Tab: QT_TRANSLATE_NOOP(
+        "PushToTalk", "Tab moves between controls; choose a key such as F9."),
+    Qt.Key.Key_Backtab: QT_TRANSLATE_NOOP(
+        "PushToTalk", "Shift+Tab moves between controls; choose a key such as F9."),
+    Qt.Key.Key_Backspace: QT_TRANSLATE_NOOP(
+        "PushToTalk", "Backspace deletes text; choose a key such as F9."),
+    Qt.Key.Key_Delete: QT_TRANSLATE_NOOP(
+        "PushToTalk", "Delete deletes text; choose a key such as F9."),
+    Qt.Key.Key_Left: QT_TRANSLATE_NOOP(
+        "PushToTalk", "The arrow keys move the cursor; choose a key such as F9."),
+    Qt.Key.Key_Right: QT_TRANSLATE_NOOP(
+        "PushToTalk", "The arrow keys move the cursor; choose a key such as F9."),
+    Qt.Key.Key_Up: QT_TRANSLATE_NOOP(
+        "PushToTalk", "The arrow keys move the cursor; choose a key such as F9."),
+    Qt.Key.Key_Down: QT_TRANSLATE_NOOP(
+        "PushToTalk", "The arrow keys move the cursor; choose a key such as F9."),
+    Qt.Key.Key_Home: QT_TRANSLATE_NOOP(
+        "PushToTalk", "Home moves the cursor; choose a key such as F9."),
+    Qt.Key.Key_End: QT_TRANSLATE_NOOP(
+        "PushToTalk", "End moves the cursor; choose a key such as F9."),
 }
-_EDITING_SHORTCUTS = {"Ctrl+C": "copies", "Ctrl+V": "pastes", "Ctrl+X": "cuts",
-                      "Ctrl+Z": "undoes", "Ctrl+Y": "redoes", "Ctrl+Shift+Z": "redoes",
-                      "Ctrl+A": "selects all text"}
+# Text-box shortcuts, and why they make bad push-to-talk keys ({key}: how it is written).
+_EDITING_SHORTCUTS = {
+    "Ctrl+C": QT_TRANSLATE_NOOP(
+        "PushToTalk", "{key} copies in text boxes; choose a key such as F9."),
+    "Ctrl+V": QT_TRANSLATE_NOOP(
+        "PushToTalk", "{key} pastes in text boxes; choose a key such as F9."),
+    "Ctrl+X": QT_TRANSLATE_NOOP(
+        "PushToTalk", "{key} cuts in text boxes; choose a key such as F9."),
+    "Ctrl+Z": QT_TRANSLATE_NOOP(
+        "PushToTalk", "{key} undoes in text boxes; choose a key such as F9."),
+    "Ctrl+Y": QT_TRANSLATE_NOOP(
+        "PushToTalk", "{key} redoes in text boxes; choose a key such as F9."),
+    "Ctrl+Shift+Z": QT_TRANSLATE_NOOP(
+        "PushToTalk", "{key} redoes in text boxes; choose a key such as F9."),
+    "Ctrl+A": QT_TRANSLATE_NOOP(
+        "PushToTalk", "{key} selects all text in text boxes; choose a key such as F9."),
+}
 
 
 def parse_key(sequence: str) -> QKeySequence:
@@ -57,41 +82,58 @@ def shortcut_problem(sequence: str, in_use: Mapping[str, str] | None = None) -> 
     ``in_use`` maps shortcuts the window already has (e.g. "Ctrl+N") to what they do.
     """
     if not sequence.strip():
-        return "Choose a key to hold while you speak, for example F9."
+        return QCoreApplication.translate(
+            "PushToTalk", "Choose a key to hold while you speak, for example F9.")
     keys = parse_key(sequence)
     if keys.count() == 0 or keys[0].key() == Qt.Key.Key_unknown:
-        return f"“{sequence.strip()}” is not a key Mosaic knows; press the key you want instead."
+        return QCoreApplication.translate(
+            "PushToTalk", "“{key}” is not a key Mosaic knows; press the key you want instead."
+        ).format(key=sequence.strip())
     if keys.count() > 1:
-        return "Use one key or one key combination, not a sequence of several."
+        return QCoreApplication.translate(
+            "PushToTalk", "Use one key or one key combination, not a sequence of several.")
     combination = keys[0]
     key = combination.key()
     mods = combination.keyboardModifiers() & ~_IGNORED_MODIFIERS
     shown = keys.toString(QKeySequence.SequenceFormat.PortableText)
     if key in _MODIFIER_KEYS:
         if mods != Qt.KeyboardModifier.NoModifier:
-            return (f"{shown} alone switches the keyboard layout or input method; choose a key "
-                    "such as F9.")
-        return f"{shown} alone cannot be held to talk; choose a key such as F9."
+            return QCoreApplication.translate(
+                "PushToTalk", "{key} alone switches the keyboard layout or input method; "
+                "choose a key such as F9.").format(key=shown)
+        return QCoreApplication.translate(
+            "PushToTalk", "{key} alone cannot be held to talk; choose a key such as F9."
+        ).format(key=shown)
     if key == Qt.Key.Key_Space:
         if mods == Qt.KeyboardModifier.NoModifier:
-            return "Space would stop you typing spaces; choose a key such as F9."
+            return QCoreApplication.translate(
+                "PushToTalk", "Space would stop you typing spaces; choose a key such as F9.")
         if mods == Qt.KeyboardModifier.AltModifier:
-            return "Alt+Space opens the window menu; choose a key such as F9."
-        return (f"{shown} switches input methods (for example to type Chinese); choose a key "
-                "such as F9.")
+            return QCoreApplication.translate(
+                "PushToTalk", "Alt+Space opens the window menu; choose a key such as F9.")
+        return QCoreApplication.translate(
+            "PushToTalk", "{key} switches input methods (for example to type Chinese); "
+            "choose a key such as F9.").format(key=shown)
     if key == Qt.Key.Key_Escape:
-        return "Esc cancels a recording; choose another key, such as F9."
+        return QCoreApplication.translate(
+            "PushToTalk", "Esc cancels a recording; choose another key, such as F9.")
     if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-        return "Enter sends the message; choose another key, such as F9."
+        return QCoreApplication.translate(
+            "PushToTalk", "Enter sends the message; choose another key, such as F9.")
     if key.value < _FIRST_SPECIAL_KEY and not mods & _TYPING_MODIFIERS:
-        return f"{shown} would stop you typing that character; choose a key such as F9."
+        return QCoreApplication.translate(
+            "PushToTalk", "{key} would stop you typing that character; choose a key such as F9."
+        ).format(key=shown)
     if key in _EDITING_KEYS and not mods & _TYPING_MODIFIERS:
-        return f"{_EDITING_KEYS[key]}; choose a key such as F9."
+        return QCoreApplication.translate("PushToTalk", _EDITING_KEYS[key])
     if shown in _EDITING_SHORTCUTS:
-        return f"{shown} {_EDITING_SHORTCUTS[shown]} in text boxes; choose a key such as F9."
+        return QCoreApplication.translate("PushToTalk", _EDITING_SHORTCUTS[shown]).format(
+            key=shown)
     for other, action in (in_use or {}).items():
         if parse_key(other).matches(keys) == QKeySequence.SequenceMatch.ExactMatch:
-            return f"{shown} already does “{action}”; choose another key, such as F9."
+            return QCoreApplication.translate(
+                "PushToTalk", "{key} already does “{action}”; choose another key, such as F9."
+            ).format(key=shown, action=action)
     return ""
 
 

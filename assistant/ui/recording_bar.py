@@ -6,18 +6,24 @@ from __future__ import annotations
 import math
 from enum import StrEnum
 
-from PySide6.QtCore import QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QSizePolicy, QWidget
 
 from assistant.ui.mic_button import RECORDING_RED
+from assistant.ui.notice_bar import is_dark
 
-LISTENING_TEXT = "Listening… release to send · Esc to cancel"
-LISTENING_NO_SEND_TEXT = "Listening… release to stop · Esc to cancel"
-TRANSCRIBING_TEXT = "Transcribing…"
+# Source texts (English); the bar shows them translated.
+LISTENING_TEXT = QT_TRANSLATE_NOOP("RecordingBar", "Listening… release to send · Esc to cancel")
+LISTENING_NO_SEND_TEXT = QT_TRANSLATE_NOOP("RecordingBar",
+                                           "Listening… release to stop · Esc to cancel")
+TRANSCRIBING_TEXT = QT_TRANSLATE_NOOP("RecordingBar", "Transcribing…")
 BLINK_MS = 600
 LEVEL_GREEN = QColor("#1e8e3e")
 LEVEL_LOUD = QColor("#e37400")  # amber: so loud the words may distort
+LEVEL_GREEN_DARK = QColor("#81c995")  # the same two, readable on dark backgrounds
+LEVEL_LOUD_DARK = QColor("#fcad70")
+RECORDING_RED_DARK = QColor("#f28b82")  # the recording dot on dark backgrounds
 LOUD_LEVEL = 0.85
 
 
@@ -27,6 +33,19 @@ def format_elapsed(seconds: float) -> str:
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def level_color(level: float, palette: QPalette) -> QColor:
+    """The meter's fill: green while the voice is clear, amber near the top (too loud)."""
+    dark = is_dark(palette)
+    if level < LOUD_LEVEL:
+        return QColor(LEVEL_GREEN_DARK if dark else LEVEL_GREEN)
+    return QColor(LEVEL_LOUD_DARK if dark else LEVEL_LOUD)
+
+
+def recording_color(palette: QPalette) -> QColor:
+    """The red of "recording", readable on ``palette``'s window background."""
+    return QColor(RECORDING_RED_DARK if is_dark(palette) else RECORDING_RED)
 
 
 def _blend(base: QColor, accent: QColor, amount: float) -> QColor:
@@ -40,7 +59,7 @@ class LevelMeter(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("levelMeter")
-        self.setAccessibleName("Microphone level")
+        self.setAccessibleName(self.tr("Microphone level"))
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self._level = 0.0
 
@@ -67,9 +86,7 @@ class LevelMeter(QWidget):
         if self._level > 0:
             filled = QRectF(track)
             filled.setWidth(max(track.height(), track.width() * self._level))
-            # Green while the voice is clear; near the top it turns amber (too loud).
-            color = LEVEL_GREEN if self._level < LOUD_LEVEL else LEVEL_LOUD
-            painter.setBrush(color)
+            painter.setBrush(level_color(self._level, self.palette()))
             painter.drawRoundedRect(filled, radius, radius)
         painter.end()
 
@@ -101,7 +118,7 @@ class _RecordingDot(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
-        color = QColor(RECORDING_RED)
+        color = recording_color(self.palette())
         if not self._bright:
             color.setAlphaF(0.35)
         painter.setBrush(color)
@@ -118,6 +135,8 @@ class BarState(StrEnum):
 class RecordingBar(QFrame):
     """"Listening…" with a live level and the time so far, then "Transcribing…"; a view only.
 
+    Its tint is painted from the palette in force, so it follows a change of theme.
+
     The owner drives it: :meth:`show_listening`, :meth:`set_level`, :meth:`set_elapsed`,
     :meth:`show_transcribing`, :meth:`show_progress` and :meth:`hide_bar`.
     """
@@ -125,7 +144,7 @@ class RecordingBar(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("recordingBar")
-        self.setAccessibleName("Recording")
+        self.setAccessibleName(self.tr("Recording"))
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self._state = BarState.HIDDEN
 
@@ -137,13 +156,13 @@ class RecordingBar(QFrame):
         self._meter.setFixedSize(120, 8)
         self._elapsed = QLabel(format_elapsed(0))
         self._elapsed.setObjectName("recordingElapsed")
-        self._elapsed.setAccessibleName("Time recorded")
+        self._elapsed.setAccessibleName(self.tr("Time recorded"))
         self._elapsed.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         digits = self._elapsed.fontMetrics().horizontalAdvance("00:00")
         self._elapsed.setMinimumWidth(digits)  # the text does not jump as the seconds change
         self._busy = QProgressBar()
         self._busy.setObjectName("transcribingProgress")
-        self._busy.setAccessibleName("Transcribing")
+        self._busy.setAccessibleName(self.tr("Transcribing"))
         self._busy.setTextVisible(False)
         self._busy.setFixedSize(120, 8)
 
@@ -162,14 +181,14 @@ class RecordingBar(QFrame):
     def show_listening(self, *, sends: bool = True) -> None:
         """Recording has started: level 0 and 0:00 (``sends``: letting go sends the text)."""
         self._state = BarState.LISTENING
-        self._label.setText(LISTENING_TEXT if sends else LISTENING_NO_SEND_TEXT)
+        self._label.setText(self.tr(LISTENING_TEXT if sends else LISTENING_NO_SEND_TEXT))
         self._meter.set_level(0.0)
         self._elapsed.setText(format_elapsed(0))
         for widget in (self._dot, self._meter, self._elapsed):
             widget.show()
         self._busy.hide()
         self._dot.start()
-        self._style(listening=True)
+        self.update()
         self.show()
 
     def set_level(self, level: float) -> None:
@@ -183,7 +202,7 @@ class RecordingBar(QFrame):
         """Recording is over and the words are being worked out (no end known)."""
         self._enter_transcribing()
         self._busy.setRange(0, 0)  # a busy indicator, with no end
-        self._label.setText(TRANSCRIBING_TEXT)
+        self._label.setText(self.tr(TRANSCRIBING_TEXT))
 
     def show_progress(self, fraction: float) -> None:
         """How far transcribing a long recording has come, 0..1: "Transcribing… 42%"."""
@@ -192,7 +211,7 @@ class RecordingBar(QFrame):
         percent = math.floor(fraction * 100)
         self._busy.setRange(0, 100)
         self._busy.setValue(percent)
-        self._label.setText(f"{TRANSCRIBING_TEXT} {percent}%")
+        self._label.setText(self.tr("Transcribing… {percent}%").format(percent=percent))
 
     def hide_bar(self) -> None:
         self._state = BarState.HIDDEN
@@ -231,16 +250,18 @@ class RecordingBar(QFrame):
             for widget in (self._dot, self._meter, self._elapsed):
                 widget.hide()
             self._busy.show()
-            self._style(listening=False)
+            self.update()
         self.show()
 
-    def _style(self, *, listening: bool) -> None:
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """A rounded box over the text-box colour, tinted red while listening."""
         palette = self.palette()
         base = palette.color(QPalette.ColorRole.Base)
-        accent = RECORDING_RED if listening else palette.color(QPalette.ColorRole.Highlight)
-        background = _blend(base, accent, 0.08)
-        border = _blend(base, accent, 0.45)
-        self.setStyleSheet(
-            f"QFrame#recordingBar {{ background: {background.name()};"
-            f" border: 1px solid {border.name()}; border-radius: 8px; }}"
-            " QLabel { background: transparent; border: none; }")
+        accent = (recording_color(palette) if self._state is BarState.LISTENING
+                  else palette.color(QPalette.ColorRole.Highlight))
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(_blend(base, accent, 0.45), 1))
+        painter.setBrush(_blend(base, accent, 0.08))
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 8, 8)
+        painter.end()

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QTimer, Signal, Slot
 
 from assistant.audio.capture import Recorder, Recording, RecordingInterrupted
 from assistant.audio.devices import MicrophoneError, find_input_device
@@ -38,11 +38,16 @@ log = logging.getLogger(__name__)
 MIN_SPEECH_S = 0.35  # a tap shorter than this is not a question
 METER_INTERVAL_MS = 33
 TEST_SECONDS = 5.0  # how long the Settings microphone test listens
-NOTHING_HEARD = "I didn't hear anything; hold the key (or the mic button) while you speak."
-SHORT_TAP = "Hold the key (or the mic button) while you speak, and release it when you are done."
+# Source texts (English); the notice bar shows them translated.
+NOTHING_HEARD = QT_TRANSLATE_NOOP(
+    "SpeechController", "I didn't hear anything; hold the key (or the mic button) while you speak.")
+SHORT_TAP = QT_TRANSLATE_NOOP(
+    "SpeechController",
+    "Hold the key (or the mic button) while you speak, and release it when you are done.")
 
 
 def _recording_name(duration_s: float) -> str:
+    """The stored recording's file name (a data value, kept in English)."""
     return f"Recording ({int(duration_s) // 60}:{int(duration_s) % 60:02d}).wav"
 
 
@@ -122,7 +127,8 @@ class SpeechController(QObject):
         if self.is_recording:
             return
         if self.is_transcribing:
-            self._notice.show_info("Mosaic is still transcribing; wait a moment or press Esc.")
+            self._notice.show_info(
+                self.tr("Mosaic is still transcribing; wait a moment or press Esc."))
             return
         try:
             recorder = self._recorder_for(self._services.settings.current.speech.input_device)
@@ -158,7 +164,7 @@ class SpeechController(QObject):
         if (recording.interrupted or recording.truncated) and recording.message:
             self._notice.show_error(recording.message)
         if recording.duration_s < MIN_SPEECH_S:
-            self._notice.show_info(SHORT_TAP)
+            self._notice.show_info(self.tr(SHORT_TAP))
             self._composer.show_tap_hint()
             return
         self._transcribe_recording(recording)
@@ -237,8 +243,8 @@ class SpeechController(QObject):
         if not paths:
             return
         if self.is_transcribing or self.is_recording:
-            self._notice.show_info("Mosaic is still busy with a recording; try again when it "
-                                   "is done.")
+            self._notice.show_info(self.tr(
+                "Mosaic is still busy with a recording; try again when it is done."))
             return
         model = self._model_path()
         if model is None:
@@ -251,8 +257,9 @@ class SpeechController(QObject):
         self._bar.show_transcribing()
         self.key.set_recording(True)
         if len(paths) > 1:
-            self._notice.show_info("Mosaic transcribes one recording at a time; drop the "
-                                   "others when this one is done.")
+            self._notice.show_info(self.tr(
+                "Mosaic transcribes one recording at a time; drop the others when this one is "
+                "done."))
 
     @Slot(int, float)
     def _progress(self, request_id: int, fraction: float) -> None:
@@ -278,12 +285,13 @@ class SpeechController(QObject):
                                         + self._composer.text())
                 self._composer.focus_input()
             elif done.audio_s:
-                self._notice.show_info(f"{Path(file).name} has no speech Mosaic could hear.")
+                self._notice.show_info(self.tr("{file} has no speech Mosaic could hear.").format(
+                    file=Path(file).name))
             return
         recording, self._recording = self._recording, None
         if not text:
             if done.audio_s or done.elapsed_s:
-                self._notice.show_info(NOTHING_HEARD)
+                self._notice.show_info(self.tr(NOTHING_HEARD))
             return
         if self._services.settings.current.speech.auto_send:
             self.spokenMessageReady.emit(text, recording)
@@ -293,10 +301,11 @@ class SpeechController(QObject):
             self._composer.focus_input()
             self._pending = recording
 
-    @staticmethod
-    def _file_block(file: str, done: TranscriptionDone, text: str) -> str:
+    def _file_block(self, file: str, done: TranscriptionDone, text: str) -> str:
         minutes, seconds = divmod(int(done.audio_s), 60)
-        return f"Transcript of {Path(file).name} ({minutes}:{seconds:02d}):\n\n{text}\n\n"
+        heading = self.tr("Transcript of {file} ({duration}):").format(
+            file=Path(file).name, duration=f"{minutes}:{seconds:02d}")
+        return f"{heading}\n\n{text}\n\n"
 
     @Slot(object)
     def _failed(self, error: EngineError) -> None:
@@ -331,7 +340,7 @@ class SpeechController(QObject):
             return
         self._test_recorder = recorder
         group.set_testing(True)
-        group.set_test_message("Speak: the bar shows what the microphone hears.")
+        group.set_test_message(self.tr("Speak: the bar shows what the microphone hears."))
         self._test_timer.start()
 
     @Slot()

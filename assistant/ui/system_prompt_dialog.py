@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -17,16 +18,21 @@ class SystemPromptDialog(QDialog):
 
     def __init__(self, parent: QWidget | None, title: str, current: str) -> None:
         super().__init__(parent)
-        shown = title.strip() or "this chat"
-        self.setWindowTitle("System prompt")
-        self.label = QLabel(
-            f"Instructions the model reads before every message in “{shown}”. "
-            "Leave it empty for none.")
+        self.setWindowTitle(self.tr("System prompt"))
+        if title.strip():
+            text = self.tr("Instructions the model reads before every message in “{title}”. "
+                           "Leave it empty for none.").format(title=title.strip())
+        else:
+            text = self.tr("Instructions the model reads before every message in “this chat”. "
+                           "Leave it empty for none.")
+        self.label = QLabel(text)
         self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)  # a title is shown as typed
         self.editor = QPlainTextEdit()
         self.editor.setPlainText(current)
-        self.editor.setAccessibleName("System prompt")
-        self.editor.setPlaceholderText("For example: Answer in short bullet points.")
+        self.editor.setAccessibleName(self.tr("System prompt"))
+        self.editor.setAccessibleDescription(text)
+        self.editor.setPlaceholderText(self.tr("For example: Answer in short bullet points."))
         self.editor.setTabChangesFocus(True)
         self.label.setBuddy(self.editor)
         self.editor.setMinimumHeight(self.fontMetrics().lineSpacing() * 8 + 12)
