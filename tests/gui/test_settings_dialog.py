@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel
 
 from assistant.core.generation import LoadParams, SamplingParams
 from assistant.core.settings import Settings, SpeechSettings
 from assistant.ui.settings_dialog import GPU_ALL, GPU_COUNT, GPU_NONE, SettingsDialog
 from assistant.ui.system_prompt_dialog import SystemPromptDialog, edit_system_prompt
+from assistant.ui.translations import install_translations, remove_translations
 
 pytestmark = [
     pytest.mark.gui,
@@ -30,6 +32,16 @@ CUSTOM = Settings(
     speech=SpeechSettings(input_device="USB Headset", whisper_model="base", language="zh",
                           use_gpu=False, auto_send=False, push_to_talk_key="Ctrl+Shift+M"),
 )
+
+
+@pytest.fixture(autouse=True)
+def english(qapp) -> Iterator[None]:
+    """English as Mosaic installs it (with its plural forms: "2 physical cores")."""
+    default_locale = QLocale()
+    install_translations(qapp, "en")
+    yield
+    remove_translations(qapp)
+    QLocale.setDefault(default_locale)
 
 
 @pytest.fixture
