@@ -14,13 +14,19 @@ from PySide6.QtWidgets import QApplication
 
 from assistant import APP_ID, APP_NAME, __version__
 from assistant.client.engine_client import EngineClient
-from assistant.core.settings import SettingsStore
+from assistant.core.settings import SettingsStore, load_settings
 from assistant.models.catalog import Catalog, CatalogError, load_catalog
 from assistant.paths import AppPaths, app_paths
-from assistant.resources import app_icon_path
+from assistant.resources import app_icon_files
 from assistant.storage.chat_repository import ChatRepository
 from assistant.storage.database import damaged_database_sentence, open_database
+from assistant.ui.global_shortcut import GlobalShortcut
 from assistant.ui.main_window import MainWindow
+from assistant.ui.relaunch import start_new_instance
+from assistant.ui.single_instance import Outcome, SingleInstance
+from assistant.ui.theme import apply_theme
+from assistant.ui.translations import install_translations
+from assistant.ui.tray_icon import TrayIcon
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +55,12 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     QGuiApplication.setApplicationVersion(__version__)
     QGuiApplication.setDesktopFileName(APP_ID)
     app = QApplication(list(argv if argv is not None else sys.argv))
-    icon = app_icon_path()
-    if icon.is_file():
-        app.setWindowIcon(QIcon(str(icon)))
+    icon = QIcon()
+    for path in app_icon_files():  # every PNG size, then the SVG: sharp at any size
+        if path.is_file():
+            icon.addFile(str(path))
+    if not icon.isNull():
+        app.setWindowIcon(icon)
     return app
 
 
@@ -120,11 +129,35 @@ def _finish_smoke_test(app: QApplication, window: MainWindow) -> None:
 
 
 def run_window(smoke_test: bool = False) -> int:
-    """Open the window and run the event loop until it closes."""
+    """Open the window and run the event loop until it closes; when Mosaic already runs for
+    this data folder, show that window instead and return."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     app = create_application()
+    appearance = load_settings(app_paths().settings_file).appearance
+    install_translations(app, appearance.language)
+    apply_theme(app, appearance.theme)
+    instance: SingleInstance | None = None
+    if not smoke_test:  # a packaging check must test this build, not wake a running one
+        instance = SingleInstance(app_paths().data_dir, app)
+        if not instance.claim(sys.argv[1:]):
+            print(instance.already_running_message(), flush=True)
+            return 0 if instance.outcome is Outcome.SHOWN else 1
     window = create_main_window()
+    if instance is not None:
+        instance.activationRequested.connect(window.bring_to_front)
+        app.aboutToQuit.connect(instance.release)
+    window.tray = TrayIcon(window, window.new_chat_action, window.quit_action)
+    window.tray.show_if_available()
+    shortcut = GlobalShortcut(window)
+    if shortcut.register():
+        shortcut.activated.connect(window.bring_to_front)
+        app.aboutToQuit.connect(shortcut.unregister)
     if smoke_test:
         _finish_smoke_test(app, window)
     window.show()
-    return app.exec()
+    status = app.exec()
+    if window.restart_requested:
+        if instance is not None:
+            instance.release()  # the new process must become the primary
+        start_new_instance()
+    return status

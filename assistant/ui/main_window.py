@@ -6,12 +6,13 @@ import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from assistant import APP_NAME
 from assistant.client.download_manager import DownloadManager
+from assistant.ui.appearance_controller import AppearanceController
 from assistant.ui.attachment_controller import AttachmentController
 from assistant.ui.chat_controller import ChatController
 from assistant.ui.composer import Composer
@@ -24,7 +25,9 @@ from assistant.ui.model_controller import ModelController
 from assistant.ui.model_library_controller import ModelLibraryController
 from assistant.ui.model_panel import ModelPanel
 from assistant.ui.notice_bar import NoticeBar
+from assistant.ui.single_instance import bring_to_front
 from assistant.ui.speech_controller import SpeechController
+from assistant.ui.tray_icon import TrayIcon, should_hide_instead_of_close
 from assistant.ui.welcome_controller import WelcomeController
 from assistant.ui.welcome_page import WelcomePage
 from assistant.ui.window_state import capture_window_state, restore_window_state
@@ -106,6 +109,12 @@ class MainWindow(QMainWindow):
         self.sidebar.newRequested.connect(self.welcome.show_transcript)
         self.composer.submitted.connect(self.welcome.show_transcript)
         self.models.settingsChanged.connect(self.library.apply_settings)
+        self.appearance = AppearanceController(services.settings, self.notice_bar, self)
+        self.models.settingsChanged.connect(self.appearance.apply_settings)
+        self.appearance.restartRequested.connect(self.restart)
+        self.restart_requested = False  # launch starts Mosaic again after the event loop
+        self.tray: TrayIcon | None = None  # launch.run_window adds it where there is a tray
+        self._quitting = False
         self._add_actions()
         self.models.shortcuts_in_use = {
             action.shortcut().toString(): action.text().rstrip("…")
@@ -116,28 +125,29 @@ class MainWindow(QMainWindow):
         self.composer.focus_input()
 
     def _add_actions(self) -> None:
-        tr = self.tr
-        self.new_chat_action = self._action(tr("New chat"), QKeySequence.StandardKey.New,
+        self.new_chat_action = self._action(self.tr("New chat"), QKeySequence.StandardKey.New,
                                             self.conversations.new_conversation)
-        self.search_action = self._action(tr("Search chats"), QKeySequence.StandardKey.Find,
+        self.search_action = self._action(self.tr("Search chats"), QKeySequence.StandardKey.Find,
                                           self.sidebar.focus_search)
-        self.open_model_action = self._action(tr("Open model…"), QKeySequence.StandardKey.Open,
+        self.open_model_action = self._action(self.tr("Open model…"), QKeySequence.StandardKey.Open,
                                               self.models.open_model_file)
-        self.settings_action = self._action(tr("Settings…"), QKeySequence("Ctrl+,"),
+        self.settings_action = self._action(self.tr("Settings…"), QKeySequence("Ctrl+,"),
                                             self.models.edit_settings)
-        self.quit_action = self._action(tr("Quit"), QKeySequence.StandardKey.Quit, self.close)
-        self._menu(tr("&File"), self.new_chat_action, self.search_action,
+        self.quit_action = self._action(self.tr("Quit"), QKeySequence.StandardKey.Quit, self.quit)
+        self._menu(self.tr("&File"), self.new_chat_action, self.search_action,
                    self.open_model_action, self.settings_action, self.quit_action)
-        self.models_action = self._action(tr("Installed models…"), QKeySequence("Ctrl+Shift+M"),
+        self.models_action = self._action(self.tr("Installed models…"),
+                                          QKeySequence("Ctrl+Shift+M"),
                                           self.library.show_installed)
-        self.catalog_action = self._action(tr("Get models…"), QKeySequence("Ctrl+Shift+G"),
+        self.catalog_action = self._action(self.tr("Get models…"),
+                                           QKeySequence("Ctrl+Shift+G"),
                                            self.library.show_catalog)
-        self.import_action = self._action(tr("Import model files…"),
+        self.import_action = self._action(self.tr("Import model files…"),
                                           QKeySequence("Ctrl+Shift+I"),
                                           self.library.importer.choose_files)
-        self.downloads_action = self._action(tr("Downloads…"), QKeySequence("Ctrl+Shift+J"),
+        self.downloads_action = self._action(self.tr("Downloads…"), QKeySequence("Ctrl+Shift+J"),
                                              self.library.show_downloads)
-        self._menu(tr("&Models"), self.models_action, self.catalog_action, self.import_action,
+        self._menu(self.tr("&Models"), self.models_action, self.catalog_action, self.import_action,
                    self.downloads_action)
 
     def _menu(self, title: str, *actions: QAction) -> None:
@@ -171,9 +181,35 @@ class MainWindow(QMainWindow):
             except OSError as exc:
                 log.warning("could not save the window's position: %s", exc)
 
+    def quit(self) -> None:
+        """Quit Mosaic (File ▸ Quit, the tray's Quit): close for real, even with close-to-tray."""
+        self._quitting = True
+        self.close()
+
+    def restart(self) -> None:
+        """Quit, asking launch to start Mosaic again (a new interface language)."""
+        self.restart_requested = True
+        self.quit()
+
+    def bring_to_front(self, *_argv: object) -> None:
+        """Show, un-minimize and raise the window (a second launch, the global key)."""
+        bring_to_front(self)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        close_to_tray = self.services.settings.current.appearance.close_to_tray
+        if self.tray is not None and should_hide_instead_of_close(
+                close_to_tray, self.tray.is_visible(), self._quitting):
+            event.ignore()
+            self.save_window_state()
+            self.tray.hide_window_to_tray()
+            return
         self.save_window_state()
         self.chat.finish_for_shutdown()
         self.downloads.shutdown()
         self.services.engine.shutdown()
+        if self.tray is not None:
+            self.tray.remove()
         super().closeEvent(event)
+        # Closing a hidden window (Quit from the tray) does not end the event loop by itself;
+        # outside app.exec() (tests) this does nothing.
+        QCoreApplication.quit()

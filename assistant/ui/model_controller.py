@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtWidgets import QApplication
 
 from assistant.audio.devices import MicrophoneError, list_input_devices
 from assistant.client.background import run_in_background
@@ -19,6 +20,7 @@ from assistant.models.vision import ImageBudget, VisionSetup, inspect_vision_mod
 from assistant.ui.model_panel import ModelPanel
 from assistant.ui.notice_bar import NoticeBar
 from assistant.ui.settings_dialog import SettingsDialog
+from assistant.ui.theme import apply_theme
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -329,6 +331,9 @@ class ModelController(QObject):
         try:
             store.update(updated)
         except OSError as exc:
+            app = QApplication.instance()
+            if isinstance(app, QApplication):  # the dialog previewed a theme; take it back
+                apply_theme(app, before.appearance.theme)
             self._notice.show_error(self.tr(
                 "Could not save your settings ({reason}); free some disk space and try "
                 "again.").format(reason=exc.strerror or exc))

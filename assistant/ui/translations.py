@@ -99,6 +99,9 @@ def remove_translations(app: QCoreApplication) -> None:
         translator.deleteLater()
 
 
+_running_language = FALLBACK
+
+
 def install_translations(app: QCoreApplication, choice: str) -> str:
     """Translate the interface into the language ``choice`` means (replacing what an
     earlier call installed) and make it the default locale; returns that language.
@@ -134,7 +137,14 @@ def install_translations(app: QCoreApplication, choice: str) -> str:
         app.installTranslator(translator)
         _installed.append(translator)
     QLocale.setDefault(_locale_for(language))
+    global _running_language
+    _running_language = language
     return language
+
+
+def installed_language() -> str:
+    """The language the last :func:`install_translations` put in place ("en" before any)."""
+    return _running_language
 
 
 def _locale_for(language: str) -> QLocale:

@@ -19,6 +19,18 @@ LOAD_TIMEOUT_MS = 90_000
 ANSWER_TIMEOUT_MS = 90_000
 
 
+@pytest.fixture(scope="session", autouse=True)
+def english_interface(qapp: object) -> None:
+    """The English catalog (it carries the plural forms: "1 core", "2 cores") for every GUI
+    test; tests of other languages install theirs and put English back."""
+    from PySide6.QtWidgets import QApplication
+
+    from assistant.ui.translations import install_translations
+
+    assert isinstance(qapp, QApplication)
+    install_translations(qapp, "en")
+
+
 def configure(window: MainWindow, max_tokens: int = 24, n_ctx: int = 1024) -> None:
     store = window.services.settings
     store.update(replace(store.current,
