@@ -13,7 +13,16 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Signal, Slot
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QBuffer,
+    QByteArray,
+    QCoreApplication,
+    QIODevice,
+    QObject,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QImage
 
 from assistant.audio.decode import AUDIO_EXTENSIONS
@@ -31,9 +40,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PASTED_NAME = "Pasted image.png"
+PASTED_NAME = "Pasted image.png"  # a file name: stored with the image, not translated
 LEFTOVER_AGE_S = 24 * 3600  # stored for a composer but never sent: removed after a day
-NO_SIGHT = "The loaded model cannot see images"
+NO_SIGHT = QT_TRANSLATE_NOOP("AttachmentController", "The loaded model cannot see images")
 
 
 def store_file(store: AttachmentStore, path: str, order: int) -> tuple[int, ImageAttachment]:
@@ -48,8 +57,11 @@ def store_qimage(store: AttachmentStore, image: QImage,
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     if image.isNull() or not image.save(buffer, "PNG"):
-        raise ValueError("The pasted image could not be read; copy it again or save it to a "
-                         "file and attach that.")
+        raise ValueError(QCoreApplication.translate(
+            "AttachmentController",
+            "The pasted image could not be read; copy it again or save it to a file and "
+            "attach that.",
+        ))
     buffer.close()
     return order, store.add_image(bytes(data.data()), PASTED_NAME)
 
@@ -138,7 +150,10 @@ class AttachmentController(QObject):
             self._pending.append((order, attachment))
             self._pending.sort(key=lambda entry: entry[0])
         if attachment.note:
-            self._notice.show_info(f"{attachment.name}: {attachment.note}")
+            self._notice.show_info(
+                self.tr("{name}: {note}", "an attached image's file name, then a note about it")
+                .format(name=attachment.name, note=attachment.note)
+            )
         self._show()
 
     @Slot(str)
@@ -172,12 +187,15 @@ class AttachmentController(QObject):
             return
         budget = self._models.image_budget()
         if budget is None:
-            self._strip.set_token_estimate(NO_SIGHT, False)
+            self._strip.set_token_estimate(self.tr(NO_SIGHT), False)
             return
         tokens = sum(budget.tokens_for(item.width, item.height) for item in self.pending())
         n_ctx = self._models.loaded_context()
         fits = not n_ctx or tokens < n_ctx * 3 // 4
-        text = f"≈ {tokens:,} context tokens"
-        if not fits:
-            text += f" — more than this model's context of {n_ctx:,} allows"
+        if fits:
+            text = self.tr("≈ {tokens} context tokens").format(tokens=f"{tokens:,}")
+        else:
+            text = self.tr(
+                "≈ {tokens} context tokens — more than this model's context of {context} allows"
+            ).format(tokens=f"{tokens:,}", context=f"{n_ctx:,}")
         self._strip.set_token_estimate(text, fits)

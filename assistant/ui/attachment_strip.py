@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -21,7 +21,8 @@ from assistant.core.attachments import ImageAttachment
 from assistant.ui.message_images import (
     WrappingRow,
     describe_attachment,
-    format_byte_size,
+    image_details,
+    placeholder_pixmap,
     thumbnail_pixmap,
 )
 from assistant.ui.notice_bar import error_color
@@ -31,20 +32,34 @@ CHIP_WIDTH = 196  # two fit side by side in the narrowest main window
 CHIP_ROWS_SHOWN = 2  # more rows of chips scroll
 
 # Button label → (prompt for one image, prompt for several). The prompt goes into the text
-# box for the person to edit and send; nothing is sent by the button itself.
+# box for the person to edit and send; nothing is sent by the button itself. These are the
+# English source texts (context "AttachmentStrip"), translated where they are shown.
 QUICK_ACTIONS: dict[str, tuple[str, str]] = {
-    "Describe": ("Describe this image in detail.", "Describe these images in detail."),
-    "Caption": (
-        "Write a one-line caption for this image.",
-        "Write a one-line caption for each of these images.",
+    QT_TRANSLATE_NOOP("AttachmentStrip", "Describe"): (
+        QT_TRANSLATE_NOOP("AttachmentStrip", "Describe this image in detail."),
+        QT_TRANSLATE_NOOP("AttachmentStrip", "Describe these images in detail."),
     ),
-    "Read the text": (
-        "Read all the text in this image and write it out exactly.",
-        "Read all the text in these images and write it out exactly.",
+    QT_TRANSLATE_NOOP("AttachmentStrip", "Caption"): (
+        QT_TRANSLATE_NOOP("AttachmentStrip", "Write a one-line caption for this image."),
+        QT_TRANSLATE_NOOP("AttachmentStrip", "Write a one-line caption for each of these images."),
     ),
-    "What is this?": ("What is this?", "What are these?"),
+    QT_TRANSLATE_NOOP("AttachmentStrip", "Read the text"): (
+        QT_TRANSLATE_NOOP(
+            "AttachmentStrip", "Read all the text in this image and write it out exactly."
+        ),
+        QT_TRANSLATE_NOOP(
+            "AttachmentStrip", "Read all the text in these images and write it out exactly."
+        ),
+    ),
+    QT_TRANSLATE_NOOP("AttachmentStrip", "What is this?"): (
+        QT_TRANSLATE_NOOP("AttachmentStrip", "What is this?"),
+        QT_TRANSLATE_NOOP("AttachmentStrip", "What are these?"),
+    ),
 }
 
+# Set on the strip's body, not on the strip: the strip still hears of theme changes and sets it
+# again (a style sheet reads ``palette(…)`` once, and a widget under one hears of no palette
+# change).
 STRIP_STYLE = """
 QFrame#attachmentChip {
     border: 1px solid palette(mid); border-radius: 8px; background: palette(base);
@@ -52,23 +67,38 @@ QFrame#attachmentChip {
 QLabel#chipDetails, QLabel#chipNote, QLabel#attachmentBusy { color: palette(placeholder-text); }
 QToolButton#chipRemove { border: none; border-radius: 10px; padding: 0px; }
 QToolButton#chipRemove:hover { background: palette(midlight); }
+QToolButton#chipRemove:focus { border: 2px solid palette(highlight); }
 QToolButton#chipThumbnail { border: none; padding: 0px; }
+QToolButton#chipThumbnail:focus { border: 2px solid palette(highlight); border-radius: 4px; }
 QToolButton#quickAction {
     border: 1px solid palette(mid); border-radius: 11px; padding: 2px 10px;
     background: palette(button);
 }
 QToolButton#quickAction:hover { background: palette(midlight); }
+QToolButton#quickAction:focus { border: 2px solid palette(highlight); padding: 1px 9px; }
 """
 
 
+def _tr(text: str) -> str:
+    """``text`` (a source text of the "AttachmentStrip" context) in the interface language."""
+    return QCoreApplication.translate("AttachmentStrip", text)
+
+
 def quick_action_prompt(label: str, count: int) -> str:
-    """The prompt of the quick action ``label`` for ``count`` attached images."""
+    """The prompt of the quick action ``label`` (its English key in :data:`QUICK_ACTIONS`)
+    for ``count`` attached images, in the interface language."""
     one, several = QUICK_ACTIONS[label]
-    return several if count > 1 else one
+    return _tr(several if count > 1 else one)
 
 
 def preparing_text(count: int) -> str:
-    return f"Preparing {count} image…" if count == 1 else f"Preparing {count} images…"
+    if count == 1:
+        return QCoreApplication.translate("AttachmentStrip", "Preparing {count} image…").format(
+            count=count
+        )
+    return QCoreApplication.translate("AttachmentStrip", "Preparing {count} images…").format(
+        count=count
+    )
 
 
 class ElidedLabel(QLabel):
@@ -132,14 +162,14 @@ class AttachmentChip(QFrame):
         self.thumbnail.setIconSize(QSize(side, side))
         self.thumbnail.setFixedSize(side, side)
         self.thumbnail.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.thumbnail.setAccessibleName(f"Open {item.name}")
-        self.thumbnail.setToolTip(f"Open {item.name}")
+        self.thumbnail.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.thumbnail.setAccessibleName(self.tr("Open {name}").format(name=item.name))
+        self.thumbnail.setToolTip(self.tr("Open {name}").format(name=item.name))
         self.thumbnail.clicked.connect(lambda: self.openClicked.emit(self.item.path))
 
         self.name_label = ElidedLabel(item.name)
         self.name_label.setObjectName("chipName")
-        details = f"{item.width} × {item.height} · {format_byte_size(item.byte_size)}"
-        self.details_label = ElidedLabel(details)
+        self.details_label = ElidedLabel(image_details(item))
         self.details_label.setObjectName("chipDetails")
         self.note_label = ElidedLabel(item.note, mode=Qt.TextElideMode.ElideRight)
         self.note_label.setObjectName("chipNote")
@@ -162,8 +192,9 @@ class AttachmentChip(QFrame):
         self.remove_button.setObjectName("chipRemove")
         self.remove_button.setText("×")
         self.remove_button.setFixedSize(20, 20)
-        self.remove_button.setAccessibleName(f"Remove {item.name}")
-        self.remove_button.setToolTip(f"Remove {item.name}")
+        self.remove_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.remove_button.setAccessibleName(self.tr("Remove {name}").format(name=item.name))
+        self.remove_button.setToolTip(self.tr("Remove {name}").format(name=item.name))
         self.remove_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.remove_button.clicked.connect(lambda: self.removeClicked.emit(self.item.sha256))
 
@@ -173,6 +204,15 @@ class AttachmentChip(QFrame):
         layout.addWidget(self.thumbnail, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addLayout(text, 1)
         layout.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignTop)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Paint an unreadable image's placeholder in the new theme's colours."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and not self.readable:
+            side = CHIP_THUMBNAIL_SIDE
+            self.thumbnail.setIcon(
+                placeholder_pixmap(QSize(side, side), self.palette(), self.devicePixelRatioF())
+            )
 
 
 class AttachmentStrip(QWidget):
@@ -189,8 +229,10 @@ class AttachmentStrip(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("attachmentStrip")
-        self.setAccessibleName("Attached images")
-        self.setStyleSheet(STRIP_STYLE)
+        self.setAccessibleName(self.tr("Attached images"))
+        self._body = QWidget()
+        self._body.setObjectName("attachmentStripBody")
+        self._body.setStyleSheet(STRIP_STYLE)
         self._items: list[ImageAttachment] = []
         self._chips: list[AttachmentChip] = []
         self._busy = 0
@@ -203,17 +245,20 @@ class AttachmentStrip(QWidget):
         self._chip_scroll.setObjectName("attachmentChipScroll")
         self._chip_scroll.setWidgetResizable(True)
         self._chip_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._chip_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the chips
         self._chip_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._chip_scroll.setWidget(self._chip_area)
 
         self._busy_label = QLabel()
         self._busy_label.setObjectName("attachmentBusy")
-        self._busy_label.setAccessibleName("Preparing images")
+        self._busy_label.setAccessibleName(self.tr("Preparing images"))
         self._busy_label.hide()
         self._estimate = QLabel()
         self._estimate.setObjectName("attachmentTokens")
-        self._estimate.setAccessibleName("Context estimate")
-        self._estimate.setToolTip("How much of the model's context the attached images take")
+        self._estimate.setAccessibleName(self.tr("Context estimate"))
+        self._estimate.setToolTip(
+            self.tr("How much of the model's context the attached images take")
+        )
         self._estimate.hide()
         for label in (self._busy_label, self._estimate):
             font = label.font()
@@ -227,8 +272,9 @@ class AttachmentStrip(QWidget):
         for label in QUICK_ACTIONS:
             button = QToolButton()
             button.setObjectName("quickAction")
-            button.setText(label)
+            button.setText(_tr(label))
             button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.clicked.connect(lambda _checked=False, label=label: self._choose(label))
             self._actions[label] = button
             row.addWidget(button)
@@ -236,11 +282,14 @@ class AttachmentStrip(QWidget):
         row.addWidget(self._busy_label)
         row.addWidget(self._estimate)
 
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(self._body)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         layout.addWidget(self._chip_scroll)
         layout.addLayout(row)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self._body)
         self._refresh()
 
     # -- read access -----------------------------------------------------------------------
@@ -295,15 +344,27 @@ class AttachmentStrip(QWidget):
         """A short note such as "≈ 1,152 context tokens"; ``ok=False`` shows it as an error."""
         self._estimate.setText(text)
         self._estimate.setProperty("ok", ok)
-        color = (
-            error_color(self.palette())
-            if not ok
-            else QColor(self.palette().color(QPalette.ColorRole.PlaceholderText))
-        )
-        self._estimate.setStyleSheet(f"color: {color.name(QColor.NameFormat.HexArgb)};")
+        self._color_estimate()
         self._estimate.setVisible(bool(text))
 
     # -- internals -------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        """The theme changed: set the style sheet again, which reads the new colours for the
+        chips and buttons, and colour the estimate for the new background."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._body.setStyleSheet(STRIP_STYLE)
+            self._color_estimate()
+
+    def _color_estimate(self) -> None:
+        palette = self.palette()
+        ok = self._estimate.property("ok") is not False
+        color = (
+            QColor(palette.color(QPalette.ColorRole.PlaceholderText)) if ok
+            else error_color(palette)
+        )
+        self._estimate.setStyleSheet(f"color: {color.name(QColor.NameFormat.HexArgb)};")
 
     def _fit_chip_scroll(self, height: int) -> None:
         """As tall as the chips, up to ``CHIP_ROWS_SHOWN`` rows; beyond that it scrolls."""
@@ -320,6 +381,8 @@ class AttachmentStrip(QWidget):
         for label, button in self._actions.items():
             button.setVisible(has_items)
             prompt = quick_action_prompt(label, len(self._items))
-            button.setToolTip(f"Put “{prompt}” in the message box to edit and send")
+            button.setToolTip(
+                self.tr("Put “{prompt}” in the message box to edit and send").format(prompt=prompt)
+            )
         self._busy_label.setVisible(self._busy > 0)
         self.setVisible(has_items or self._busy > 0)

@@ -92,10 +92,11 @@ class CodeBlockWidget(QFrame):
         self._language.setObjectName("codeLanguage")
         self._copy = QToolButton()
         self._copy.setObjectName("codeCopy")
-        self._copy.setText("Copy")
+        self._copy.setText(self.tr("Copy"))
         self._copy.setAutoRaise(True)
-        self._copy.setToolTip("Copy this code")
-        self._copy.setAccessibleName("Copy code")
+        self._copy.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self._copy.setToolTip(self.tr("Copy this code"))
+        self._copy.setAccessibleName(self.tr("Copy code"))
         self._copy.setCursor(Qt.CursorShape.PointingHandCursor)
         self._copy.clicked.connect(self.copy_to_clipboard)
         for label in (self._language, self._copy):
@@ -142,8 +143,10 @@ class CodeBlockWidget(QFrame):
         if language == self._language_name and self._language.text():
             return
         self._language_name = language
-        self._language.setText(language or "code")
-        self._view.setAccessibleName(f"{language} code" if language else "Code")
+        self._language.setText(language or self.tr("code"))
+        self._view.setAccessibleName(
+            self.tr("{language} code").format(language=language) if language else self.tr("Code")
+        )
 
     def set_code(self, text: str) -> None:
         """Show ``text``; when it extends the current code only the new part is added."""
@@ -155,8 +158,8 @@ class CodeBlockWidget(QFrame):
     def copy_to_clipboard(self) -> None:
         """Put exactly the code on the clipboard and say so on the button for a moment."""
         QGuiApplication.clipboard().setText(self._code)
-        self._copy.setText("Copied")
+        self._copy.setText(self.tr("Copied"))
         self._copied_timer.start()
 
     def _reset_copy_label(self) -> None:
-        self._copy.setText("Copy")
+        self._copy.setText(self.tr("Copy"))

@@ -5,7 +5,19 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QMimeData, QPointF, QRectF, QSize, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QEvent,
+    QMimeData,
+    QPointF,
+    QRectF,
+    QSize,
+    QStandardPaths,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QIcon, QImage, QKeyEvent, QPainter, QPainterPath, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -26,21 +38,34 @@ from assistant.ui.mic_button import MicButton
 from assistant.ui.push_to_talk import DEFAULT_PUSH_TO_TALK_KEY, key_text
 from assistant.ui.recording_bar import BarState, RecordingBar
 
-PLACEHOLDER = "Message Mosaic… (Enter to send, Shift+Enter for a new line)"
-EMPTY_HINT = "Type a message first."
-TAP_HINT = "Hold the microphone button (or {key}) while you speak, then let go."
+# English source texts, translated where they are shown (context "Composer").
+PLACEHOLDER = QT_TRANSLATE_NOOP(
+    "Composer", "Message Mosaic… (Enter to send, Shift+Enter for a new line)"
+)
+EMPTY_HINT = QT_TRANSLATE_NOOP("Composer", "Type a message first.")
+TAP_HINT = QT_TRANSLATE_NOOP(
+    "Composer", "Hold the microphone button (or {key}) while you speak, then let go."
+)
 HINT_MS = 2500
-ATTACH_TOOLTIP = "Attach images (or drop or paste them)"
-IMAGE_FILE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.gif *.bmp);;All files (*)"
+ATTACH_TOOLTIP = QT_TRANSLATE_NOOP("Composer", "Attach images (or drop or paste them)")
+IMAGE_FILE_FILTER = QT_TRANSLATE_NOOP(
+    "Composer", "Images (*.png *.jpg *.jpeg *.webp *.gif *.bmp);;All files (*)"
+)
 
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+def _tr(text: str) -> str:
+    """``text`` (a source text of the "Composer" context) in the interface language."""
+    return QCoreApplication.translate("Composer", text)
 
 
 def choose_image_files(parent: QWidget) -> list[str]:
     """Ask for image files with the system's file dialog (several at once); [] if cancelled."""
     pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
     paths, _filter = QFileDialog.getOpenFileNames(
-        parent, "Attach images", pictures, IMAGE_FILE_FILTER
+        parent, QCoreApplication.translate("Composer", "Attach images"), pictures,
+        _tr(IMAGE_FILE_FILTER),
     )
     return list(paths)
 
@@ -199,9 +224,9 @@ class Composer(QWidget):
             enter_submits=True, min_lines=1, max_lines=8, accepts_images=True
         )
         self._input.setObjectName("composerInput")
-        self._input.setPlaceholderText(PLACEHOLDER)
-        self._input.setAccessibleName("Message")
-        self._input.setAccessibleDescription(PLACEHOLDER)
+        self._input.setPlaceholderText(_tr(PLACEHOLDER))
+        self._input.setAccessibleName(self.tr("Message"))
+        self._input.setAccessibleDescription(_tr(PLACEHOLDER))
         self._input.submitRequested.connect(self._on_enter)
         self._input.escapePressed.connect(self._on_escape)
         self._input.textChanged.connect(self._on_text_changed)
@@ -216,8 +241,9 @@ class Composer(QWidget):
         self._attach.setIcon(paperclip_icon(self.palette()))
         self._attach.setIconSize(QSize(20, 20))
         self._attach.setAutoRaise(True)
-        self._attach.setAccessibleName("Attach images")
-        self._attach.setToolTip(ATTACH_TOOLTIP)
+        self._attach.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self._attach.setAccessibleName(self.tr("Attach images"))
+        self._attach.setToolTip(_tr(ATTACH_TOOLTIP))
         self._attach.setCursor(Qt.CursorShape.PointingHandCursor)
         self._attach.clicked.connect(self.choose_files)
 
@@ -232,9 +258,9 @@ class Composer(QWidget):
         self._button.setCursor(Qt.CursorShape.PointingHandCursor)
         self._button.clicked.connect(self._on_button)
 
-        self._hint = QLabel(EMPTY_HINT)
+        self._hint = QLabel(_tr(EMPTY_HINT))
         self._hint.setObjectName("composerHint")
-        self._hint.setAccessibleName("Hint")
+        self._hint.setAccessibleName(self.tr("Hint"))
         self._hint.hide()
         hint_font = self._hint.font()
         hint_font.setPointSizeF(hint_font.pointSizeF() * 0.9)
@@ -347,7 +373,8 @@ class Composer(QWidget):
 
     def show_tap_hint(self) -> None:
         """Say that the microphone button is held, not clicked (after a too-short tap)."""
-        self.show_hint(TAP_HINT.format(key=key_text(self._talk_key) or DEFAULT_PUSH_TO_TALK_KEY))
+        key = key_text(self._talk_key) or DEFAULT_PUSH_TO_TALK_KEY
+        self.show_hint(_tr(TAP_HINT).format(key=key))
 
     def choose_files(self) -> None:
         """Ask for image files and emit ``filesChosen`` with them (nothing when cancelled)."""
@@ -361,7 +388,7 @@ class Composer(QWidget):
             return False
         text = self.text().strip()
         if not text and not self._attachments.items():
-            self.show_hint(EMPTY_HINT)
+            self.show_hint(_tr(EMPTY_HINT))
             return False
         self._hint.hide()
         self.submitted.emit(text)
@@ -369,15 +396,21 @@ class Composer(QWidget):
 
     # -- internals -------------------------------------------------------------------------
 
+    def changeEvent(self, event: QEvent) -> None:
+        """Redraw the paperclip in the new text colour when the theme changes."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._attach.setIcon(paperclip_icon(self.palette()))
+
     def _update_button(self) -> None:
         if self._generating:
-            self._button.setText("Stop")
-            self._button.setToolTip("Stop generating (Esc)")
-            self._button.setAccessibleName("Stop generating")
+            self._button.setText(self.tr("Stop"))
+            self._button.setToolTip(self.tr("Stop generating (Esc)"))
+            self._button.setAccessibleName(self.tr("Stop generating"))
         else:
-            self._button.setText("Send")
-            self._button.setToolTip("Send message (Enter)")
-            self._button.setAccessibleName("Send message")
+            self._button.setText(self.tr("Send"))
+            self._button.setToolTip(self.tr("Send message (Enter)"))
+            self._button.setAccessibleName(self.tr("Send message"))
 
     def _on_button(self) -> None:
         if self._generating:

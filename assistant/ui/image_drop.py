@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QMimeData, QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QMimeData, QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QDragMoveEvent,
@@ -17,7 +17,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
-DROP_TEXT = "Drop images to attach, or recordings to transcribe"
+# The English source text, translated where it is shown (context "DropOverlay").
+DROP_TEXT = QT_TRANSLATE_NOOP("DropOverlay", "Drop images to attach, or recordings to transcribe")
 _DRAG_EVENTS = frozenset({QEvent.Type.DragEnter, QEvent.Type.DragMove})
 _HANDLE_EVENTS = frozenset({QEvent.Type.Show, QEvent.Type.WinIdChange})
 
@@ -63,7 +64,7 @@ class DropOverlay(QWidget):
         super().__init__(window)
         self.setObjectName("imageDropOverlay")
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.setAccessibleName(DROP_TEXT)
+        self.setAccessibleName(self.tr(DROP_TEXT))
         self.hide()
 
     def show_over_window(self) -> None:
@@ -90,7 +91,9 @@ class DropOverlay(QWidget):
         font.setBold(True)
         painter.setFont(font)
         painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
-        painter.drawText(frame, Qt.AlignmentFlag.AlignCenter, DROP_TEXT)
+        painter.drawText(
+            frame, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.tr(DROP_TEXT)
+        )
         painter.end()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, QSize, Qt
 from PySide6.QtGui import (
     QGuiApplication,
     QImage,
@@ -18,12 +18,15 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QDialog, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-MISSING_TEXT = (
-    "This image's file is missing from Mosaic's data folder; attach the image again to see it."
+# English source texts, translated where they are shown (context "ImageViewer").
+MISSING_TEXT = QT_TRANSLATE_NOOP(
+    "ImageViewer",
+    "This image's file is missing from Mosaic's data folder; attach the image again to see it.",
 )
-UNREADABLE_TEXT = (
+UNREADABLE_TEXT = QT_TRANSLATE_NOOP(
+    "ImageViewer",
     "Mosaic can't show this file because it is damaged or not an image; "
-    "attach the original image again."
+    "attach the original image again.",
 )
 ZOOM_STEP = 1.25
 MAX_ZOOM = 8.0
@@ -159,7 +162,7 @@ class ImageViewer(QDialog):
 
     def _load(self) -> None:
         if not Path(self._path).is_file():
-            self._show_message(MISSING_TEXT)
+            self._show_message(self.tr(MISSING_TEXT))
             return
         reader = QImageReader(self._path)
         reader.setAutoTransform(True)
@@ -172,11 +175,13 @@ class ImageViewer(QDialog):
         )
         image = read_image(self._path, limit)
         if image is None:
-            self._show_message(UNREADABLE_TEXT)
+            self._show_message(self.tr(UNREADABLE_TEXT))
             return
         self._image = image
         self._natural = natural if natural.isValid() else image.size()
-        self._label.setToolTip("+ / − zoom, 1 actual size, 0 fit to the window, Esc closes")
+        self._label.setToolTip(
+            self.tr("+ / − zoom, 1 actual size, 0 fit to the window, Esc closes")
+        )
         self._set_fit(True)
         zoom = self._fit_zoom(available)
         self._apply(zoom)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPalette, QPen, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QLayout, QLayoutItem, QToolButton, QWidget
 
@@ -19,15 +19,24 @@ CORNER_RADIUS = 6.0
 def format_byte_size(size: int) -> str:
     """``1234567`` → "1.2 MB" (decimal units, as file managers show them)."""
     if size < 1000:
-        return f"{size} bytes"
+        return QCoreApplication.translate("MessageImages", "{size} bytes").format(size=size)
     if size < 1_000_000:
-        return f"{size / 1000:.0f} KB"
-    return f"{size / 1_000_000:.1f} MB"
+        return QCoreApplication.translate("MessageImages", "{size} KB").format(
+            size=f"{size / 1000:.0f}"
+        )
+    return QCoreApplication.translate("MessageImages", "{size} MB").format(
+        size=f"{size / 1_000_000:.1f}"
+    )
+
+
+def image_details(item: ImageAttachment) -> str:
+    """"W × H · size", e.g. "640 × 480 · 1.2 MB"."""
+    return f"{item.width} × {item.height} · {format_byte_size(item.byte_size)}"
 
 
 def describe_attachment(item: ImageAttachment) -> str:
     """Tooltip text: name, "W × H · size" and the note, one per line."""
-    lines = [item.name, f"{item.width} × {item.height} · {format_byte_size(item.byte_size)}"]
+    lines = [item.name, image_details(item)]
     if item.note:
         lines.append(item.note)
     return "\n".join(lines)
@@ -207,9 +216,10 @@ class MessageImages(WrappingRow):
     ) -> None:
         super().__init__(parent, spacing=8)
         self.setObjectName("messageImages")
-        self.setAccessibleName("Attached images")
+        self.setAccessibleName(self.tr("Attached images"))
         self._images: list[ImageAttachment] = []
         self._buttons: list[QToolButton] = []
+        self._unreadable: dict[QToolButton, QSize] = {}  # placeholder tiles, by their size
         self.set_images(images)
 
     def images(self) -> list[ImageAttachment]:
@@ -225,6 +235,7 @@ class MessageImages(WrappingRow):
             button.hide()
             button.deleteLater()
         self._images = list(images)
+        self._unreadable = {}
         self._buttons = [self._thumbnail(item) for item in self._images]
         for button in self._buttons:
             self.flow.addWidget(button)
@@ -234,6 +245,13 @@ class MessageImages(WrappingRow):
     def open_image(self, item: ImageAttachment) -> ImageViewer:
         self.openRequested.emit(item.path)
         return open_image_viewer(item.path, self, item.name)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Paint the placeholders of unreadable pictures in the new theme's colours."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            for button, box in self._unreadable.items():
+                button.setIcon(placeholder_pixmap(box, self.palette(), self.devicePixelRatioF()))
 
     def _thumbnail(self, item: ImageAttachment) -> QToolButton:
         box = QSize(MESSAGE_THUMBNAIL_SIDE, MESSAGE_THUMBNAIL_SIDE)
@@ -249,8 +267,12 @@ class MessageImages(WrappingRow):
         button.setIcon(pixmap)
         button.setIconSize(pixmap.deviceIndependentSize().toSize())
         button.setCursor(Qt.CursorShape.PointingHandCursor)
-        button.setAccessibleName(f"Open {item.name}")
+        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        button.setAccessibleName(self.tr("Open {name}").format(name=item.name))
         tip = describe_attachment(item)
-        button.setToolTip(tip if readable else f"{tip}\nThe preview could not be read.")
+        if not readable:
+            self._unreadable[button] = box
+            tip = "\n".join((tip, self.tr("The preview could not be read.")))
+        button.setToolTip(tip)
         button.clicked.connect(lambda _checked=False, item=item: self.open_image(item))
         return button

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from assistant.core.generation import Timings
@@ -13,8 +13,11 @@ from assistant.ui.message_widget import MessageLike, MessageWidget
 
 READABLE_WIDTH = 820
 FOLLOW_THRESHOLD_PX = 48
-DEFAULT_PLACEHOLDER = "Load a model and say hello."
+DEFAULT_PLACEHOLDER = QT_TRANSLATE_NOOP("MessageView", "Load a model and say hello.")
 
+# Set on the canvas inside the scroll area, not on the view: Qt reads ``palette(…)`` in a style
+# sheet once, and a widget under a style sheet no longer hears of application palette changes.
+# The view itself still does, and sets the sheet again (see ``MessageView.changeEvent``).
 TRANSCRIPT_STYLE = """
 QWidget#transcriptCanvas { background: palette(base); }
 QFrame#userMessage { background: palette(alternate-base); border-radius: 10px; }
@@ -24,10 +27,10 @@ QFrame#codeBlock {
     border: 1px solid palette(midlight); border-radius: 6px; background: palette(window);
 }
 QPlainTextEdit#codeText { background: palette(window); border: none; }
-QLabel#codeLanguage { color: palette(dark); }
+QLabel#codeLanguage { color: palette(placeholder-text); }
 QLabel#roleLabel { color: palette(text); }
-QLabel#notice { color: palette(dark); }
-QLabel#transcriptPlaceholder { color: palette(dark); }
+QLabel#notice { color: palette(placeholder-text); }
+QLabel#transcriptPlaceholder { color: palette(placeholder-text); }
 """
 
 
@@ -49,8 +52,7 @@ class MessageView(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setAccessibleName("Conversation")
-        self.setStyleSheet(TRANSCRIPT_STYLE)
+        self.setAccessibleName(self.tr("Conversation"))
         self._widgets: list[MessageWidget] = []
         self._by_id: dict[int, MessageWidget] = {}
         self._regenerate_on: MessageWidget | None = None
@@ -59,7 +61,9 @@ class MessageView(QScrollArea):
 
         canvas = QWidget()
         canvas.setObjectName("transcriptCanvas")
-        self._placeholder = QLabel(DEFAULT_PLACEHOLDER)
+        canvas.setStyleSheet(TRANSCRIPT_STYLE)
+        self._canvas = canvas
+        self._placeholder = QLabel(self.tr(DEFAULT_PLACEHOLDER))
         self._placeholder.setObjectName("transcriptPlaceholder")
         self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._placeholder.setWordWrap(True)
@@ -198,6 +202,13 @@ class MessageView(QScrollArea):
         bar.setValue(bar.maximum())
 
     # -- internals -------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        """The theme changed: set the transcript's style sheet again, which reads the new
+        colours for it and for every message in it (their own colours follow from there)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._canvas.setStyleSheet(TRANSCRIPT_STYLE)
 
     def _add(self, message: MessageLike) -> MessageWidget:
         old = self._by_id.get(message.id)

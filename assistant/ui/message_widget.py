@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -23,12 +23,18 @@ from assistant.ui.composer import GrowingTextEdit
 from assistant.ui.markdown_segments import Segment, SegmentStream
 from assistant.ui.message_audio import MessageAudio
 from assistant.ui.message_images import MessageImages
+from assistant.ui.notice_bar import is_dark
 from assistant.ui.prose_view import ProseView
 
-INTERRUPTED_TEXT = "Interrupted — Mosaic closed before this answer was finished"
-STOPPED_TEXT = "Stopped"
-WRITING_TEXT = "Writing…"
-ERROR_FALLBACK = "This answer failed. Try again, or load the model again."
+# English source texts, translated where they are shown (context "MessageWidget").
+INTERRUPTED_TEXT = QT_TRANSLATE_NOOP(
+    "MessageWidget", "Interrupted — Mosaic closed before this answer was finished"
+)
+STOPPED_TEXT = QT_TRANSLATE_NOOP("MessageWidget", "Stopped")
+WRITING_TEXT = QT_TRANSLATE_NOOP("MessageWidget", "Writing…")
+ERROR_FALLBACK = QT_TRANSLATE_NOOP(
+    "MessageWidget", "This answer failed. Try again, or load the model again."
+)
 
 
 class MessageLike(Protocol):
@@ -52,11 +58,19 @@ class MessageLike(Protocol):
     def error(self) -> str | None: ...
 
 
-def is_dark(palette: QPalette) -> bool:
-    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+def _tr(text: str) -> str:
+    """``text`` (a source text of the "MessageWidget" context) in the interface language."""
+    return QCoreApplication.translate("MessageWidget", text)
 
 
 def error_color(palette: QPalette) -> str:
+    """The status line's colour for a failed answer, readable on ``palette``'s background.
+
+    An answer has no background of its own (the transcript's style sheet makes its window
+    colour transparent): then the application's theme decides.
+    """
+    if palette.color(QPalette.ColorRole.Window).alpha() < 255:
+        palette = QGuiApplication.palette()
     return "#ff8a80" if is_dark(palette) else "#b3261e"
 
 
@@ -65,26 +79,35 @@ def status_text(
 ) -> str:
     """The line under an assistant answer, e.g. "0.42 s to first token · 31.7 tokens/s"."""
     if status is MessageStatus.STREAMING:
-        return WRITING_TEXT
+        return _tr(WRITING_TEXT)
     if status is MessageStatus.STOPPED:
-        return STOPPED_TEXT
+        return _tr(STOPPED_TEXT)
     if status is MessageStatus.INTERRUPTED:
-        return INTERRUPTED_TEXT
+        return _tr(INTERRUPTED_TEXT)
     if status is MessageStatus.ERROR:
-        return error or ERROR_FALLBACK
+        return error or _tr(ERROR_FALLBACK)
     parts: list[str] = []
     if timings is not None:
         if timings.time_to_first_token_s > 0:
-            parts.append(f"{timings.time_to_first_token_s:.2f} s to first token")
+            seconds = f"{timings.time_to_first_token_s:.2f}"
+            parts.append(
+                QCoreApplication.translate("MessageWidget", "{seconds} s to first token")
+                .format(seconds=seconds)
+            )
         if timings.tokens_per_second > 0:
-            parts.append(f"{timings.tokens_per_second:.1f} tokens/s")
+            rate = f"{timings.tokens_per_second:.1f}"
+            parts.append(
+                QCoreApplication.translate("MessageWidget", "{rate} tokens/s").format(rate=rate)
+            )
     if model:
         parts.append(model)
     return " · ".join(parts)
 
 
 def _tool_button(text: str, accessible: str, tooltip: str) -> QToolButton:
+    """A small text-only action button, reached with Tab like any other."""
     button = QToolButton()
+    button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
     button.setText(text)
     button.setAutoRaise(True)
     button.setAccessibleName(accessible)
@@ -124,9 +147,9 @@ class MessageWidget(QFrame):
         self._segment_widgets: list[QWidget] = []
         user = self._role is Role.USER
         self.setObjectName("userMessage" if user else "assistantMessage")
-        self.setAccessibleName("Your message" if user else "Assistant's answer")
+        self.setAccessibleName(self.tr("Your message") if user else self.tr("Assistant's answer"))
 
-        self._role_label = QLabel("You" if user else "Assistant")
+        self._role_label = QLabel(self.tr("You") if user else self.tr("Assistant"))
         self._role_label.setObjectName("roleLabel")
         _scaled_font(self._role_label, 0.95, bold=True)
         self._notice = QLabel()
@@ -151,17 +174,21 @@ class MessageWidget(QFrame):
         self._status_label.setWordWrap(True)
         self._status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         _scaled_font(self._status_label, 0.85)
-        self._copy = _tool_button("Copy", "Copy message", "Copy the whole message")
+        self._copy = _tool_button(
+            self.tr("Copy"), self.tr("Copy message"), self.tr("Copy the whole message")
+        )
         self._copy.clicked.connect(self.copy_to_clipboard)
         self._copied_timer = QTimer(self)
         self._copied_timer.setSingleShot(True)
         self._copied_timer.setInterval(COPIED_FEEDBACK_MS)
-        self._copied_timer.timeout.connect(lambda: self._copy.setText("Copy"))
-        self._edit = _tool_button("Edit", "Edit message", "Edit this message and send it again")
+        self._copied_timer.timeout.connect(self._reset_copy_label)
+        self._edit = _tool_button(
+            self.tr("Edit"), self.tr("Edit message"), self.tr("Edit this message and send it again")
+        )
         self._edit.clicked.connect(self.start_edit)
         self._edit.setVisible(user)
         self._regenerate = _tool_button(
-            "Regenerate", "Regenerate answer", "Write this answer again"
+            self.tr("Regenerate"), self.tr("Regenerate answer"), self.tr("Write this answer again")
         )
         self._regenerate.clicked.connect(lambda: self.regenerateRequested.emit(self._id))
         self._regenerate.hide()
@@ -311,7 +338,7 @@ class MessageWidget(QFrame):
 
     def copy_to_clipboard(self) -> None:
         QGuiApplication.clipboard().setText(self.text())
-        self._copy.setText("Copied")
+        self._copy.setText(self.tr("Copied"))
         self._copied_timer.start()
 
     def start_edit(self) -> None:
@@ -345,20 +372,20 @@ class MessageWidget(QFrame):
         editor = QWidget()
         editor.setObjectName("messageEditor")
         self._edit_box = GrowingTextEdit(enter_submits=False, min_lines=2, max_lines=14)
-        self._edit_box.setAccessibleName("Edit message")
-        self._edit_box.setToolTip("Ctrl+Enter saves and sends again; Esc cancels")
+        self._edit_box.setAccessibleName(self.tr("Edit message"))
+        self._edit_box.setToolTip(self.tr("Ctrl+Enter saves and sends again; Esc cancels"))
         self._edit_box.submitRequested.connect(self.save_edit)
         self._edit_box.escapePressed.connect(self.cancel_edit)
         self._edit_box.textChanged.connect(lambda: self._edit_hint.hide())
-        self._edit_hint = QLabel("Type a message first.")
+        self._edit_hint = QLabel(self.tr("Type a message first."))
         self._edit_hint.hide()
-        save = QPushButton("Save && resend")
-        save.setAccessibleName("Save and resend")
-        save.setToolTip("Save the edit and answer it again (Ctrl+Enter)")
+        save = QPushButton(self.tr("Save && resend"))
+        save.setAccessibleName(self.tr("Save and resend"))
+        save.setToolTip(self.tr("Save the edit and answer it again (Ctrl+Enter)"))
         save.clicked.connect(self.save_edit)
-        cancel = QPushButton("Cancel")
-        cancel.setAccessibleName("Cancel editing")
-        cancel.setToolTip("Keep the message as it was (Esc)")
+        cancel = QPushButton(self.tr("Cancel"))
+        cancel.setAccessibleName(self.tr("Cancel editing"))
+        cancel.setToolTip(self.tr("Keep the message as it was (Esc)"))
         cancel.clicked.connect(self.cancel_edit)
         self._save_button, self._cancel_button = save, cancel
         buttons = QHBoxLayout()
@@ -373,6 +400,26 @@ class MessageWidget(QFrame):
         layout.addWidget(self._edit_box)
         layout.addLayout(buttons)
         return editor
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Pick the status line's colour again when the theme changes."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._color_status_line()
+
+    def _color_status_line(self) -> None:
+        palette = self.palette()
+        color = (
+            error_color(palette)
+            if self._status_label.property("error")
+            else palette.color(QPalette.ColorRole.PlaceholderText).name(QColor.NameFormat.HexArgb)
+        )
+        sheet = f"color: {color};"
+        if self._status_label.styleSheet() != sheet:
+            self._status_label.setStyleSheet(sheet)
+
+    def _reset_copy_label(self) -> None:
+        self._copy.setText(self.tr("Copy"))
 
     def _render_plain(self) -> None:
         if not self._segment_widgets:
@@ -419,14 +466,7 @@ class MessageWidget(QFrame):
         text = status_text(self._status, self._timings, self._error, self._model)
         self._status_label.setText(text if assistant else "")
         self._status_label.setProperty("error", assistant and self._status is MessageStatus.ERROR)
-        color = (
-            error_color(self.palette())
-            if self._status_label.property("error")
-            else self.palette().color(QPalette.ColorRole.PlaceholderText).name(
-                QColor.NameFormat.HexArgb
-            )
-        )
-        self._status_label.setStyleSheet(f"color: {color};")
+        self._color_status_line()
         editing = self.is_editing()
         self._sync_body_visible()
         self._copy.setVisible(not editing)

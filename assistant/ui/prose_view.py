@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QEvent, Qt, QUrl
 from PySide6.QtGui import (
     QDesktopServices,
+    QGuiApplication,
     QPalette,
     QTextCursor,
     QTextDocument,
@@ -34,9 +35,12 @@ def _open_link(url: QUrl) -> None:
 class ProseView(QTextBrowser):
     """Read-only rich text whose height always fits its text (no inner scroll bars)."""
 
+    _theme: tuple[int, ...] | None = None  # colours the Markdown was laid out in
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("prose")
+        self.setAccessibleName(self.tr("Message text"))
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -57,12 +61,34 @@ class ProseView(QTextBrowser):
         document = self.document()
         document.setMarkdown(text, _MARKDOWN)
         _space_out(document, self.palette())
+        self._theme = self._theme_colors()
         self._fit_height()
 
     def set_plain(self, text: str) -> None:
         self.shown_text = text
+        self._theme = None
         self.document().setPlainText(text)
         self._fit_height()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Lay the Markdown out again when the theme changes: Qt writes link colours and
+        table borders into the document when it reads the Markdown."""
+        super().changeEvent(event)
+        if (
+            event.type() == QEvent.Type.PaletteChange
+            and self._theme is not None
+            and self._theme != self._theme_colors()
+        ):
+            self.set_markdown(self.shown_text)
+
+    def _theme_colors(self) -> tuple[int, ...]:
+        """The colours a Markdown layout depends on (links come from the application)."""
+        own = self.palette()
+        return (
+            QGuiApplication.palette().color(QPalette.ColorRole.Link).rgba(),
+            own.color(QPalette.ColorRole.Mid).rgba(),
+            own.color(QPalette.ColorRole.AlternateBase).rgba(),
+        )
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         """Leave every wheel event (also Ctrl+wheel zoom) to the transcript around it."""
