@@ -47,7 +47,8 @@ TAP_HINT = QT_TRANSLATE_NOOP(
     "Composer", "Hold the microphone button (or {key}) while you speak, then let go."
 )
 HINT_MS = 2500
-ATTACH_TOOLTIP = QT_TRANSLATE_NOOP("Composer", "Attach images (or drop or paste them)")
+ATTACH_TOOLTIP = QT_TRANSLATE_NOOP(
+    "Composer", "Attach images (Ctrl+Shift+A; or drop or paste them)")
 IMAGE_FILE_FILTER = QT_TRANSLATE_NOOP(
     "Composer", "Images (*.png *.jpg *.jpeg *.webp *.gif *.bmp);;All files (*)"
 )

@@ -149,6 +149,11 @@ class MainWindow(QMainWindow):
                                              self.library.show_downloads)
         self._menu(self.tr("&Models"), self.models_action, self.catalog_action, self.import_action,
                    self.downloads_action)
+        self.attach_action = self._action(self.tr("Attach images…"),
+                                          QKeySequence("Ctrl+Shift+A"), self.composer.choose_files)
+        self.focus_input_action = self._action(self.tr("Go to the message box"),
+                                               QKeySequence("Ctrl+L"), self.composer.focus_input)
+        self._menu(self.tr("&Chat"), self.attach_action, self.focus_input_action)
 
     def _menu(self, title: str, *actions: QAction) -> None:
         menu = self.menuBar().addMenu(title)
