@@ -159,7 +159,7 @@ def test_attach_button_offers_images_and_reports_the_chosen_files(
 ) -> None:
     button = composer.attach_button
     assert button.accessibleName() == "Attach images"
-    assert button.toolTip() == "Attach images (or drop or paste them)"
+    assert button.toolTip() == "Attach images (Ctrl+Shift+A; or drop or paste them)"
     assert not button.icon().isNull()
     chosen = [str(tmp_path / "a.png"), str(tmp_path / "b.jpg")]
     asked: list[QWidget] = []
