@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,31 +34,64 @@ from PySide6.QtWidgets import (
 from assistant.models.catalog import CatalogEntry, ModelKind
 from assistant.models.gguf_inspect import format_bytes
 from assistant.models.machine_fit import Fit, FitVerdict
-from assistant.ui.download_row import set_muted
+from assistant.ui.form_rows import set_muted
 from assistant.ui.notice_bar import error_color, is_dark
 
-KIND_LABELS: dict[ModelKind, str] = {
-    ModelKind.CHAT: "Chat",
-    ModelKind.VISION: "Sees images",
-    ModelKind.SPEECH: "Speech",
-}
-# Filter label → the kind it shows (None: every kind).
-FILTERS: tuple[tuple[str, ModelKind | None], ...] = (
-    ("All", None), ("Chat", ModelKind.CHAT), ("Sees images", ModelKind.VISION),
-    ("Speech", ModelKind.SPEECH),
-)
-FIT_LABELS: dict[Fit, str] = {Fit.GOOD: "✓ Fits", Fit.TIGHT: "! Tight", Fit.TOO_BIG: "✕ Too big"}
 _FIT_COLORS: dict[Fit, tuple[str, str]] = {  # (on light, on dark)
     Fit.GOOD: ("#1e8e3e", "#81c995"),
     Fit.TIGHT: ("#a15c00", "#fdd663"),
 }
 
-# Short headers keep the names readable in a narrow window; the tooltips say them in full.
-COLUMNS = ("Name", "Kind", "Params", "Quant.", "Size", "Licence", "Fits", "")
-HEADER_TIPS = {2: "Parameters", 3: "Quantization (how the weights are stored)",
-               4: "Download size", 6: "Whether it fits this machine's memory"}
-NAME, KIND, PARAMETERS, QUANTIZATION, SIZE, LICENCE, FIT, ACTION = range(len(COLUMNS))
+NAME, KIND, PARAMETERS, QUANTIZATION, SIZE, LICENCE, FIT, ACTION = range(8)
 _ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def kind_text(kind: ModelKind) -> str:
+    """What a kind of model is called in lists: "Chat", "Sees images", "Speech"."""
+    if kind is ModelKind.VISION:
+        return QCoreApplication.translate("CatalogView", "Sees images")
+    if kind is ModelKind.SPEECH:
+        return QCoreApplication.translate("CatalogView", "Speech")
+    return QCoreApplication.translate("CatalogView", "Chat")
+
+
+def filter_choices() -> list[tuple[str, ModelKind | None]]:
+    """The catalog's filters: label → the kind it shows (None: every kind)."""
+    return [(QCoreApplication.translate("CatalogView", "All"), None)] + [
+        (kind_text(kind), kind) for kind in (ModelKind.CHAT, ModelKind.VISION, ModelKind.SPEECH)]
+
+
+def fit_text(fit: Fit) -> str:
+    """The fit badge: "✓ Fits", "! Tight" or "✕ Too big"."""
+    if fit is Fit.GOOD:
+        return QCoreApplication.translate("CatalogView", "✓ Fits")
+    if fit is Fit.TIGHT:
+        return QCoreApplication.translate("CatalogView", "! Tight")
+    return QCoreApplication.translate("CatalogView", "✕ Too big")
+
+
+def column_titles() -> list[str]:
+    """Short headers keep the names readable in a narrow window (``column_tips`` in full)."""
+    return [QCoreApplication.translate("CatalogView", "Name"),
+            QCoreApplication.translate("CatalogView", "Kind"),
+            QCoreApplication.translate("CatalogView", "Params"),
+            QCoreApplication.translate("CatalogView", "Quant."),
+            QCoreApplication.translate("CatalogView", "Size"),
+            QCoreApplication.translate("CatalogView", "Licence"),
+            QCoreApplication.translate("CatalogView", "Fits"),
+            ""]
+
+
+def column_tips() -> dict[int, str]:
+    """Column → the header's tooltip, for the shortened headers."""
+    return {
+        PARAMETERS: QCoreApplication.translate("CatalogView", "Parameters"),
+        QUANTIZATION: QCoreApplication.translate("CatalogView",
+                                                 "Quantization (how the weights are stored)"),
+        SIZE: QCoreApplication.translate("CatalogView", "Download size"),
+        FIT: QCoreApplication.translate("CatalogView", "Whether it fits this machine's memory"),
+        ACTION: QCoreApplication.translate("CatalogView", "Download"),
+    }
 
 
 def format_parameter_count(count: int | None) -> str:
@@ -75,16 +117,26 @@ def fit_color(fit: Fit, palette: QPalette) -> QColor:
 
 def entry_details(entry: CatalogEntry) -> str:
     """One line: "3B parameters · Q4_K_M · 2.1 GB download · Apache 2.0"."""
-    parts = [f"{format_parameter_count(entry.parameters)} parameters", entry.quantization,
-             f"{format_bytes(entry.download_bytes)} download", entry.license]
+    count = format_parameter_count(entry.parameters)
+    parts = [QCoreApplication.translate("CatalogView", "{count} parameters").format(count=count)
+             if count else "",
+             entry.quantization,
+             QCoreApplication.translate("CatalogView", "{size} download").format(
+                 size=format_bytes(entry.download_bytes)),
+             entry.license]
     return " · ".join(p for p in parts if p)
 
 
 def _languages(entry: CatalogEntry) -> str:
+    """What a speech model understands, as a sentence ("" for other kinds)."""
     if entry.kind is not ModelKind.SPEECH:
         return ""
-    return "English only" if entry.languages == ("en",) else (
-        "Many languages" if not entry.languages else ", ".join(entry.languages))
+    if entry.languages == ("en",):
+        return QCoreApplication.translate("CatalogView", "English only.")
+    if not entry.languages:
+        return QCoreApplication.translate("CatalogView", "Many languages.")
+    return QCoreApplication.translate("CatalogView", "Languages: {codes}.").format(
+        codes=", ".join(entry.languages))
 
 
 class RoomyRowDelegate(QStyledItemDelegate):
@@ -116,7 +168,7 @@ class CatalogView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName("Model catalog")
+        self.setAccessibleName(self.tr("Model catalog"))
         self._entries: dict[str, CatalogEntry] = {}
         self._verdicts: dict[str, FitVerdict] = {}
         self._items: dict[str, QTreeWidgetItem] = {}
@@ -128,23 +180,26 @@ class CatalogView(QWidget):
         self.machine_label.hide()
 
         self.filter_combo = QComboBox(self)
-        self.filter_combo.setAccessibleName("Show")
-        for label, kind in FILTERS:
+        self.filter_combo.setAccessibleName(self.tr("Show"))
+        self.filter_combo.setAccessibleDescription(self.tr("Which kinds of model the list shows"))
+        for label, kind in filter_choices():
             self.filter_combo.addItem(label, kind.value if kind is not None else "")
         self.filter_combo.currentIndexChanged.connect(self._apply_filter)
         self.search_box = QLineEdit(self)
-        self.search_box.setPlaceholderText("Search models")
-        self.search_box.setAccessibleName("Search models")
+        self.search_box.setPlaceholderText(self.tr("Search models"))
+        self.search_box.setAccessibleName(self.tr("Search models"))
         self.search_box.setClearButtonEnabled(True)
         self.search_box.textChanged.connect(self._apply_filter)
-        show_label = QLabel("&Show:", self)
+        show_label = QLabel(self.tr("&Show:"), self)
         show_label.setBuddy(self.filter_combo)
 
         self.tree = _CatalogTree(self)
-        self.tree.setAccessibleName("Catalog models")
-        self.tree.setColumnCount(len(COLUMNS))
-        self.tree.setHeaderLabels(list(COLUMNS))
-        for column, tip in HEADER_TIPS.items():
+        self.tree.setAccessibleName(self.tr("Catalog models"))
+        self.tree.setAccessibleDescription(self.tr("Press Enter to download the current model."))
+        titles = column_titles()
+        self.tree.setColumnCount(len(titles))
+        self.tree.setHeaderLabels(titles)
+        for column, tip in column_tips().items():
             self.tree.headerItem().setToolTip(column, tip)
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
@@ -154,7 +209,7 @@ class CatalogView(QWidget):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(40)
-        for column in range(len(COLUMNS)):
+        for column in range(len(titles)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(LICENCE, QHeaderView.ResizeMode.Interactive)
@@ -262,7 +317,7 @@ class CatalogView(QWidget):
         item = self._items[entry.id]
         verdict = self._verdicts.get(entry.id)
         item.setText(NAME, entry.name)
-        item.setText(KIND, KIND_LABELS[entry.kind])
+        item.setText(KIND, kind_text(entry.kind))
         item.setText(PARAMETERS, format_parameter_count(entry.parameters))
         item.setText(QUANTIZATION, entry.quantization)
         item.setText(SIZE, format_bytes(entry.download_bytes))
@@ -271,29 +326,35 @@ class CatalogView(QWidget):
         tip = "\n".join(p for p in (entry.name, entry.family, _languages(entry), entry.notes)
                         if p)
         item.setToolTip(NAME, tip)
+        size = format_bytes(entry.download_bytes)
         exact = all(f.size_exact for f in entry.files)
-        item.setToolTip(SIZE, ("" if exact else "about ") + format_bytes(entry.download_bytes)
-                        + " to download")
+        item.setToolTip(SIZE, (self.tr("{size} to download") if exact else
+                               self.tr("about {size} to download")).format(size=size))
         if verdict is None:
             item.setText(FIT, "?")
-            item.setToolTip(FIT, "Whether it fits this machine is not known yet.")
+            item.setToolTip(FIT, self.tr("Whether it fits this machine is not known yet."))
             item.setData(FIT, Qt.ItemDataRole.ForegroundRole, None)
         else:
-            item.setText(FIT, FIT_LABELS[verdict.fit])
+            item.setText(FIT, fit_text(verdict.fit))
             item.setToolTip(FIT, verdict.sentence)
             item.setForeground(FIT, fit_color(verdict.fit, self.tree.palette()))
         button = self._buttons[entry.id]
         too_big = verdict is not None and verdict.fit is Fit.TOO_BIG
         if installed:
-            text, enabled = "Installed", False
+            text, enabled = self.tr("Installed"), False
+            accessible = self.tr("{name}: installed")
         elif downloading:
-            text, enabled = "Downloading…", False
+            text, enabled = self.tr("Downloading…"), False
+            accessible = self.tr("{name}: downloading")
+        elif too_big:
+            text, enabled = self.tr("Download anyway"), True
+            accessible = self.tr("Download {name} anyway")
         else:
-            text, enabled = ("Download anyway" if too_big else "Download"), True
+            text, enabled = self.tr("Download"), True
+            accessible = self.tr("Download {name}")
         button.setText(text)
         button.setEnabled(enabled)
-        button.setAccessibleName(f"{text.removesuffix('…')} {entry.name}" if enabled
-                                 else f"{entry.name}: {text.removesuffix('…')}")
+        button.setAccessibleName(accessible.format(name=entry.name))
         button.setToolTip(verdict.sentence if verdict is not None and enabled else "")
 
     def _apply_filter(self) -> None:
@@ -304,15 +365,17 @@ class CatalogView(QWidget):
         for entry_id, item in self._items.items():
             entry = self._entries[entry_id]
             haystack = " ".join((entry.name, entry.family, entry.quantization, entry.license,
-                                 KIND_LABELS[entry.kind], entry.id)).casefold()
+                                 kind_text(entry.kind), entry.id)).casefold()
             visible = (kind is None or entry.kind is kind) and all(w in haystack for w in words)
             item.setHidden(not visible)
             shown += visible
         if shown == 0 and self._items:
-            what = f"“{self.search_box.text().strip()}”" if words else "this filter"
-            self.empty_label.setText(f"No model in the catalog matches {what}.")
+            self.empty_label.setText(
+                self.tr("No model in the catalog matches “{search}”.").format(
+                    search=self.search_box.text().strip()) if words
+                else self.tr("No model in the catalog matches this filter."))
         elif not self._items:
-            self.empty_label.setText("The catalog is empty.")
+            self.empty_label.setText(self.tr("The catalog is empty."))
         self.empty_label.setVisible(shown == 0)
         current = self.tree.currentItem()
         if current is None or current.isHidden():
@@ -333,7 +396,7 @@ class CatalogView(QWidget):
         if verdict is not None:
             parts.append(verdict.sentence)
         if _languages(entry):
-            parts.append(_languages(entry) + ".")
+            parts.append(_languages(entry))
         if entry.notes:
             parts.append(entry.notes)
         self.details_label.setText(" ".join(parts))
@@ -348,7 +411,7 @@ class CatalogView(QWidget):
         """The licence gets what it needs, but at most a sixth of the width (elided, the
         whole text in its tooltip), so names stay readable in a narrow window."""
         metrics = self.tree.fontMetrics()
-        needed = max([metrics.horizontalAdvance(COLUMNS[LICENCE])]
+        needed = max([metrics.horizontalAdvance(self.tree.headerItem().text(LICENCE))]
                      + [metrics.horizontalAdvance(e.license) for e in self._entries.values()])
         limit = max(metrics.horizontalAdvance("Apache-2.0 ") + 16,
                     self.tree.viewport().width() // 6)
@@ -366,5 +429,5 @@ class CatalogView(QWidget):
         return super().eventFilter(watched, event)
 
 
-__all__ = ["FILTERS", "FIT_LABELS", "KIND_LABELS", "CatalogView", "RoomyRowDelegate",
-           "entry_details", "fit_color", "format_parameter_count"]
+__all__ = ["CatalogView", "RoomyRowDelegate", "column_tips", "column_titles", "entry_details",
+           "filter_choices", "fit_color", "fit_text", "format_parameter_count", "kind_text"]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -16,28 +16,19 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.models.download_jobs import DownloadJob, JobState
+from assistant.ui.form_rows import set_text_color
 from assistant.ui.notice_bar import error_color
 
 PROGRESS_STEPS = 1000
-
-ROW_STYLE = """
-QFrame#downloadRow { border: 1px solid palette(mid); border-radius: 6px; }
-"""
-
-
-def set_muted(label: QLabel) -> None:
-    """Draw ``label`` in the palette's secondary-text colour (readable, unlike disabled)."""
-    palette = label.palette()
-    palette.setColor(QPalette.ColorRole.WindowText,
-                     palette.color(QPalette.ColorRole.PlaceholderText))
-    label.setPalette(palette)
+_CORNER_RADIUS = 6.0
 
 
 class DownloadRow(QFrame):
     """Shows one ``DownloadJob``; ``update_job`` redraws it in place.
 
     The buttons only report what the person asked for (signals carry the entry id); the
-    owner acts and answers with the job's new state.
+    owner acts and answers with the job's new state. The frame and the error colour are
+    drawn from the current palette, so they follow a change of theme.
     """
 
     pauseRequested = Signal(str)
@@ -48,7 +39,6 @@ class DownloadRow(QFrame):
     def __init__(self, job: DownloadJob, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("downloadRow")
-        self.setStyleSheet(ROW_STYLE)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self._job = job
 
@@ -102,38 +92,58 @@ class DownloadRow(QFrame):
         self._job = job
         name = job.name
         self.name_label.setText(name)
+        self.setAccessibleName(self.tr("Download of {name}").format(name=name))
         self._show_progress(job)
         line = job.status_line()
         self.status_label.setText(line)
         self.progress_bar.setAccessibleDescription(line)
-        failed = job.state is JobState.FAILED
-        palette = self.palette()
-        if failed:
-            palette.setColor(QPalette.ColorRole.WindowText, error_color(palette))
-        self.status_label.setPalette(palette)
+        self._color_status()
 
+        failed = job.state is JobState.FAILED
         resumable = job.state is JobState.PAUSED or (failed and job.retryable)
         if job.state in (JobState.QUEUED, JobState.RUNNING):
-            self._set_button(self.pause_button, "Pause", f"Pause download of {name}")
+            self._set_button(self.pause_button, self.tr("Pause"),
+                             self.tr("Pause download of {name}").format(name=name))
             self.pause_button.setEnabled(not job.verifying)  # checking finishes on its own
             self.pause_button.show()
         elif resumable:
-            self._set_button(self.pause_button, "Resume", f"Resume download of {name}")
+            self._set_button(self.pause_button, self.tr("Resume"),
+                             self.tr("Resume download of {name}").format(name=name))
             self.pause_button.setEnabled(True)
             self.pause_button.show()
         else:
             self.pause_button.hide()
         if self._dismissable():
-            self._set_button(self.cancel_button, "Remove from list",
-                             f"Remove {name} from the list")
+            self._set_button(self.cancel_button, self.tr("Remove from list"),
+                             self.tr("Remove {name} from the list").format(name=name))
             self.cancel_button.setToolTip("")
         else:
-            self._set_button(self.cancel_button, "Cancel", f"Cancel download of {name}")
-            self.cancel_button.setToolTip("Stop and delete what was downloaded")
+            self._set_button(self.cancel_button, self.tr("Cancel"),
+                             self.tr("Cancel download of {name}").format(name=name))
+            self.cancel_button.setToolTip(self.tr("Stop and delete what was downloaded"))
+
+    def _color_status(self) -> None:
+        """A failure's sentence in the error colour of the current palette."""
+        failed = self._job.state is JobState.FAILED
+        set_text_color(self.status_label, error_color(self.palette()) if failed else None)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._color_status()
+        super().changeEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """A rounded frame in the palette's ``Mid`` colour, drawn afresh for each theme."""
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Mid), 1.0))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5),
+                                _CORNER_RADIUS, _CORNER_RADIUS)
 
     def _show_progress(self, job: DownloadJob) -> None:
         bar = self.progress_bar
-        bar.setAccessibleName(f"Download progress of {job.name}")
+        bar.setAccessibleName(self.tr("Download progress of {name}").format(name=job.name))
         if job.state is JobState.RUNNING and job.total_bytes <= 0:
             bar.setRange(0, 0)  # busy: the size is not known yet
             return
@@ -166,4 +176,4 @@ class DownloadRow(QFrame):
             self.cancelRequested.emit(self._job.entry_id)
 
 
-__all__ = ["PROGRESS_STEPS", "DownloadRow", "set_muted"]
+__all__ = ["PROGRESS_STEPS", "DownloadRow"]

@@ -15,8 +15,8 @@ class DownloadsIndicator(QPushButton):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFlat(True)
-        self.setAccessibleName("Downloads")
-        self.setToolTip("Show the downloads")
+        self.setAccessibleName(self.tr("Downloads"))
+        self.setToolTip(self.tr("Show the downloads"))
         self.hide()
 
     def set_jobs(self, jobs: Sequence[DownloadJob]) -> None:
@@ -27,10 +27,18 @@ class DownloadsIndicator(QPushButton):
             total = sum(job.total_bytes for job in running)
             done = sum(job.done_bytes for job in running)
             percent = int(100 * done / total) if total else 0
-            count = len(running)
-            self.setText(f"Downloading {count} model{'' if count == 1 else 's'} · {percent} %")
+            text = (self.tr("Downloading 1 model · {percent} %") if len(running) == 1 else
+                    self.tr("Downloading {count} models · {percent} %")).format(
+                        count=len(running), percent=percent)
         elif failed:
-            self.setText(f"{len(failed)} download{'' if len(failed) == 1 else 's'} failed")
+            text = (self.tr("1 download failed") if len(failed) == 1 else
+                    self.tr("{count} downloads failed")).format(count=len(failed))
         elif paused:
-            self.setText(f"{len(paused)} download{'' if len(paused) == 1 else 's'} paused")
-        self.setVisible(bool(running or failed or paused))
+            text = (self.tr("1 download paused") if len(paused) == 1 else
+                    self.tr("{count} downloads paused")).format(count=len(paused))
+        else:
+            text = ""
+        if text:
+            self.setText(text)
+            self.setAccessibleDescription(text)  # the name stays "Downloads"
+        self.setVisible(bool(text))

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from assistant.models.download_jobs import DownloadJob
-from assistant.ui.download_row import DownloadRow, set_muted
-from assistant.ui.form_rows import fill_with_scroll_area
+from assistant.ui.download_row import DownloadRow
+from assistant.ui.form_rows import fill_with_scroll_area, set_muted
 
-EMPTY_TEXT = ("No downloads. Models you download from the catalog appear here, and keep "
-              "downloading while you chat.")
+# The English source; shown through ``DownloadsView.tr``.
+EMPTY_TEXT = QT_TRANSLATE_NOOP("DownloadsView", "No downloads. Models you download from the "
+                               "catalog appear here, and keep downloading while you chat.")
 
 
 class DownloadRowList(QWidget):
@@ -90,13 +91,13 @@ class DownloadsView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName("Downloads")
+        self.setAccessibleName(self.tr("Downloads"))
         self.rows = DownloadRowList()
         for name in ("pauseRequested", "resumeRequested", "cancelRequested",
                      "dismissRequested"):
             getattr(self.rows, name).connect(getattr(self, name))
 
-        self.empty_label = QLabel(EMPTY_TEXT)
+        self.empty_label = QLabel(self.tr(EMPTY_TEXT))
         self.empty_label.setWordWrap(True)
         set_muted(self.empty_label)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -18,10 +18,17 @@ from PySide6.QtWidgets import (
 
 from assistant.models.gguf_inspect import format_bytes
 from assistant.models.model_import import ImportCandidate, ImportKind, ImportMode
+from assistant.ui.form_rows import set_text_color
 from assistant.ui.notice_bar import error_color
 
-_KIND_LABELS = {ImportKind.CHAT: "Language model", ImportKind.VISION_PROJECTOR:
-                "Vision projector", ImportKind.SPEECH: "Speech model"}
+
+def import_kind_text(kind: ImportKind) -> str:
+    """What an imported file is: "Language model", "Vision projector", "Speech model"."""
+    if kind is ImportKind.VISION_PROJECTOR:
+        return QCoreApplication.translate("ImportDialog", "Vision projector")
+    if kind is ImportKind.SPEECH:
+        return QCoreApplication.translate("ImportDialog", "Speech model")
+    return QCoreApplication.translate("ImportDialog", "Language model")
 
 
 class ImportDialog(QDialog):
@@ -31,12 +38,13 @@ class ImportDialog(QDialog):
                  refused: Sequence[tuple[str, str]], models_folder: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Import models")
+        self.setWindowTitle(self.tr("Import models"))
         self.found = QListWidget()
-        self.found.setAccessibleName("Models found")
+        self.found.setAccessibleName(self.tr("Models found"))
+        self.found.setAccessibleDescription(self.tr("The files that Import adds to Mosaic"))
         for candidate in candidates:
             item = QListWidgetItem(
-                f"{_KIND_LABELS[candidate.kind]}: {candidate.summary}\n{candidate.source}")
+                f"{import_kind_text(candidate.kind)}: {candidate.summary}\n{candidate.source}")
             item.setToolTip(str(candidate.source))
             self.found.addItem(item)
         self.found.setVisible(bool(candidates))
@@ -45,27 +53,35 @@ class ImportDialog(QDialog):
                                         for name, why in refused))
         self.refused.setWordWrap(True)
         self.refused.setTextFormat(Qt.TextFormat.PlainText)
-        self.refused.setStyleSheet(f"color: {error_color(self.palette()).name()};")
+        self.refused.setAccessibleName(self.tr("Files Mosaic cannot use"))
+        set_text_color(self.refused, error_color(self.palette()))
         self.refused.setVisible(bool(refused))
         total = sum(c.size_bytes for c in candidates)
-        self.copy = QRadioButton(f"&Copy into Mosaic's models folder ({format_bytes(total)}; "
-                                 "the original can then be moved or deleted)")
-        self.link = QRadioButton("&Link to the file where it is (no copy; keep the file "
-                                 "there)")
+        self.copy = QRadioButton(self.tr("&Copy into Mosaic's models folder ({size}; the "
+                                         "original can then be moved or deleted)").format(
+                                             size=format_bytes(total)))
+        self.link = QRadioButton(self.tr("&Link to the file where it is (no copy; keep the "
+                                         "file there)"))
         self.copy.setChecked(True)
-        folder = QLabel(f"Models folder: {models_folder}")
+        folder = QLabel(self.tr("Models folder: {folder}").format(folder=models_folder))
         folder.setEnabled(False)
         folder.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.import_button = buttons.addButton("&Import",
+        self.import_button = buttons.addButton(self.tr("&Import"),
                                                QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setEnabled(bool(candidates))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        heading = QLabel(f"Mosaic found {len(candidates)} model file"
-                         f"{'' if len(candidates) == 1 else 's'} it can use:" if candidates
-                         else "Mosaic cannot use these files:")
+        if not candidates:
+            heading_text = self.tr("Mosaic cannot use these files:")
+        elif len(candidates) == 1:
+            heading_text = self.tr("Mosaic found 1 model file it can use:")
+        else:
+            heading_text = self.tr("Mosaic found {count} model files it can use:").format(
+                count=len(candidates))
+        heading = QLabel(heading_text)
+        heading.setBuddy(self.found)
         layout.addWidget(heading)
         layout.addWidget(self.found, 1)
         layout.addWidget(self.refused)
@@ -77,3 +93,8 @@ class ImportDialog(QDialog):
 
     def mode(self) -> ImportMode:
         return ImportMode.LINK if self.link.isChecked() else ImportMode.COPY
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:  # the error colour for the new theme
+            set_text_color(self.refused, error_color(self.palette()))
+        super().changeEvent(event)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,23 +24,54 @@ from PySide6.QtWidgets import (
 from assistant.models.catalog import ModelKind
 from assistant.models.gguf_inspect import format_bytes
 from assistant.models.inventory import InstalledModel
-from assistant.ui.catalog_view import KIND_LABELS, RoomyRowDelegate, format_parameter_count
-from assistant.ui.download_row import set_muted
+from assistant.ui.catalog_view import RoomyRowDelegate, format_parameter_count, kind_text
+from assistant.ui.form_rows import set_muted, set_text_color
 from assistant.ui.model_panel import display_path
 from assistant.ui.notice_bar import error_color
 
-EMPTY_TEXT = ("No models yet. Download one from the catalog or import a file you already "
-              "have.")
-# Default role → (menu text, short name in the Default column).
-ROLES: dict[str, tuple[str, str]] = {
-    "chat": ("for chat", "chat"),
-    "vision": ("for questions about images", "images"),
-    "speech": ("for speech", "speech"),
-}
-COLUMNS = ("Name", "Kind", "Family", "Parameters", "Quantization", "Size", "Context",
-           "Default")
-NAME, KIND, FAMILY, PARAMETERS, QUANTIZATION, SIZE, CONTEXT, DEFAULT = range(len(COLUMNS))
+# The English source; shown through ``InstalledModelsView.tr``.
+EMPTY_TEXT = QT_TRANSLATE_NOOP("InstalledModelsView", "No models yet. Download one from the "
+                               "catalog or import a file you already have.")
+ROLES = ("chat", "vision", "speech")  # the roles a model can be the default for
+NAME, KIND, FAMILY, PARAMETERS, QUANTIZATION, SIZE, CONTEXT, DEFAULT = range(8)
 _PATH_ROLE = Qt.ItemDataRole.UserRole
+
+
+def role_menu_text(role: str) -> str:
+    """The "Set as default" menu's entry for ``role``."""
+    if role == "vision":
+        return QCoreApplication.translate("InstalledModelsView", "for questions about images")
+    if role == "speech":
+        return QCoreApplication.translate("InstalledModelsView", "for speech")
+    return QCoreApplication.translate("InstalledModelsView", "for chat")
+
+
+def default_text(roles: Collection[str]) -> str:
+    """The Default column: "Default for chat and images", "Default for speech", or ""."""
+    wanted = set(roles)
+    sentences = []
+    if {"chat", "vision"} <= wanted:
+        sentences.append(QCoreApplication.translate("InstalledModelsView",
+                                                    "Default for chat and images"))
+        wanted -= {"chat", "vision"}
+    single = {
+        "chat": QCoreApplication.translate("InstalledModelsView", "Default for chat"),
+        "vision": QCoreApplication.translate("InstalledModelsView", "Default for images"),
+        "speech": QCoreApplication.translate("InstalledModelsView", "Default for speech"),
+    }
+    sentences += [single[role] for role in ROLES if role in wanted]
+    return "; ".join(sentences)
+
+
+def column_titles() -> list[str]:
+    return [QCoreApplication.translate("InstalledModelsView", "Name"),
+            QCoreApplication.translate("InstalledModelsView", "Kind"),
+            QCoreApplication.translate("InstalledModelsView", "Family"),
+            QCoreApplication.translate("InstalledModelsView", "Parameters"),
+            QCoreApplication.translate("InstalledModelsView", "Quantization"),
+            QCoreApplication.translate("InstalledModelsView", "Size"),
+            QCoreApplication.translate("InstalledModelsView", "Context"),
+            QCoreApplication.translate("InstalledModelsView", "Default")]
 
 
 def _key(path: str | Path) -> str:
@@ -58,8 +89,8 @@ def format_context(tokens: int | None) -> str:
 
 def kind_label(model: InstalledModel) -> str:
     if model.kind is ModelKind.SPEECH:
-        return KIND_LABELS[ModelKind.SPEECH]
-    return KIND_LABELS[ModelKind.VISION if model.sees_images else ModelKind.CHAT]
+        return kind_text(ModelKind.SPEECH)
+    return kind_text(ModelKind.VISION if model.sees_images else ModelKind.CHAT)
 
 
 def eligible_roles(model: InstalledModel) -> set[str]:
@@ -93,14 +124,16 @@ class InstalledModelsView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName("Installed models")
+        self.setAccessibleName(self.tr("Installed models"))
         self._models: dict[str, InstalledModel] = {}
         self._defaults: dict[str, str] = {}  # role → path key
 
         self.tree = _ModelTree(self)
-        self.tree.setAccessibleName("Installed models")
-        self.tree.setColumnCount(len(COLUMNS))
-        self.tree.setHeaderLabels(list(COLUMNS))
+        self.tree.setAccessibleName(self.tr("Installed models"))
+        self.tree.setAccessibleDescription(self.tr("Press Delete to delete the selected model."))
+        titles = column_titles()
+        self.tree.setColumnCount(len(titles))
+        self.tree.setHeaderLabels(titles)
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
@@ -108,13 +141,13 @@ class InstalledModelsView(QWidget):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.tree.header()
         header.setStretchLastSection(False)
-        for column in range(len(COLUMNS)):
+        for column in range(len(titles)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
         self.tree.itemSelectionChanged.connect(self._selection_changed)
         self.tree.deletePressed.connect(self._delete)
 
-        self.empty_label = QLabel(EMPTY_TEXT, self)
+        self.empty_label = QLabel(self.tr(EMPTY_TEXT), self)
         self.empty_label.setWordWrap(True)
         set_muted(self.empty_label)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -129,23 +162,27 @@ class InstalledModelsView(QWidget):
         self.footer_label.setTextFormat(Qt.TextFormat.PlainText)
         set_muted(self.footer_label)
 
-        self.delete_button = QPushButton("Delete…", self)
-        self.delete_button.setToolTip("Delete the selected model's files from this computer")
+        self.delete_button = QPushButton(self.tr("Delete…"), self)
+        self.delete_button.setToolTip(
+            self.tr("Delete the selected model's files from this computer (Delete)"))
         self.delete_button.clicked.connect(self._delete)
-        self.reveal_button = QPushButton("Show in folder", self)
+        self.reveal_button = QPushButton(self.tr("Show in folder"), self)
+        self.reveal_button.setToolTip(self.tr("Open the folder that holds the selected model"))
         self.reveal_button.clicked.connect(self._reveal)
         self.default_menu = QMenu(self)
         self.default_actions: dict[str, QAction] = {}
-        for role, (text, _short) in ROLES.items():
-            action = self.default_menu.addAction(text)
+        for role in ROLES:
+            action = self.default_menu.addAction(role_menu_text(role))
             action.setCheckable(True)
             action.triggered.connect(lambda _=False, role=role: self._set_default(role))
             self.default_actions[role] = action
-        self.default_button = QPushButton("Set as default", self)
+        self.default_button = QPushButton(self.tr("Set as default"), self)
+        self.default_button.setToolTip(self.tr("Use the selected model for chat, for "
+                                               "questions about images, or for speech"))
         self.default_button.setMenu(self.default_menu)
-        self.import_button = QPushButton("Import files…", self)
-        self.import_button.setToolTip("Add .gguf models, vision projectors or Whisper .pt "
-                                      "checkpoints you already have")
+        self.import_button = QPushButton(self.tr("Import files…"), self)
+        self.import_button.setToolTip(self.tr("Add .gguf models, vision projectors or Whisper "
+                                              ".pt checkpoints you already have"))
         self.import_button.clicked.connect(self.importRequested)
 
         buttons = QHBoxLayout()
@@ -185,9 +222,7 @@ class InstalledModelsView(QWidget):
         empty = not models
         self.tree.setVisible(not empty)
         self.empty_label.setVisible(empty)
-        count = f"{len(models)} model" + ("" if len(models) == 1 else "s")
-        where = f" in {display_path(folder)}" if folder else ""
-        self.footer_label.setText(f"{count} · {format_bytes(disk_bytes)} on disk{where}")
+        self.footer_label.setText(self._footer(len(models), format_bytes(disk_bytes), folder))
         self._selection_changed()
 
     def selected_path(self) -> str | None:
@@ -205,6 +240,16 @@ class InstalledModelsView(QWidget):
 
     # -- drawing ------------------------------------------------------------------------
 
+    def _footer(self, count: int, size: str, folder: str) -> str:
+        """"2 models · 3.1 GB on disk in ~/models" (no folder: without "in …")."""
+        if folder:
+            text = (self.tr("1 model · {size} on disk in {folder}") if count == 1 else
+                    self.tr("{count} models · {size} on disk in {folder}"))
+        else:
+            text = (self.tr("1 model · {size} on disk") if count == 1 else
+                    self.tr("{count} models · {size} on disk"))
+        return text.format(count=count, size=size, folder=display_path(folder) if folder else "")
+
     def _item(self, model: InstalledModel) -> QTreeWidgetItem:
         item = QTreeWidgetItem()
         key = _key(model.path)
@@ -216,23 +261,38 @@ class InstalledModelsView(QWidget):
         item.setText(QUANTIZATION, model.quantization)
         item.setText(SIZE, format_bytes(model.size_bytes))
         item.setText(CONTEXT, format_context(model.context_length))
-        roles = [short for role, (_text, short) in ROLES.items()
-                 if self._defaults.get(role) == key]
-        item.setText(DEFAULT, "Default for " + " and ".join(roles) if roles else "")
+        item.setText(DEFAULT, default_text(
+            [role for role in ROLES if self._defaults.get(role) == key]))
         for column in (PARAMETERS, SIZE, CONTEXT):
             item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight
                                   | Qt.AlignmentFlag.AlignVCenter)
         tip = [display_path(model.path)]
         if model.projector is not None:
-            tip.append(f"Vision projector: {Path(model.projector).name}")
+            tip.append(self.tr("Vision projector: {file}").format(
+                file=Path(model.projector).name))
         if model.problem:
             tip.append(model.problem)
-            color = error_color(self.tree.palette())
-            for column in range(len(COLUMNS)):
-                item.setForeground(column, color)
-        for column in range(len(COLUMNS)):
+        for column in range(self.tree.columnCount()):
             item.setToolTip(column, "\n".join(tip))
+        self._color_item(item, model)
         return item
+
+    def _color_item(self, item: QTreeWidgetItem, model: InstalledModel) -> None:
+        """A model with a problem is drawn in the current palette's error colour."""
+        if not model.problem:
+            return
+        color = error_color(self.palette())  # (the tree's own is not updated yet)
+        for column in range(self.tree.columnCount()):
+            item.setForeground(column, color)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:  # e.g. a switch to the dark theme
+            for key, model in self._models.items():
+                item = self._find(key)
+                if item is not None:
+                    self._color_item(item, model)
+            self._selection_changed()
+        super().changeEvent(event)
 
     def _find(self, key: str) -> QTreeWidgetItem | None:
         for index in range(self.tree.topLevelItemCount()):
@@ -256,16 +316,12 @@ class InstalledModelsView(QWidget):
             action.setChecked(already)
             action.setEnabled(role in eligible and not already)
         self.default_button.setEnabled(model is not None and bool(eligible))
-        palette = self.palette()
         if model is None:
             self.details_label.hide()
             return
-        if model.problem:
-            palette.setColor(self.details_label.foregroundRole(), error_color(palette))
-            self.details_label.setText(model.problem)
-        else:
-            self.details_label.setText(display_path(model.path))
-        self.details_label.setPalette(palette)
+        self.details_label.setText(model.problem or display_path(model.path))
+        set_text_color(self.details_label,
+                       error_color(self.palette()) if model.problem else None)
         self.details_label.show()
 
     # -- actions ------------------------------------------------------------------------
@@ -286,5 +342,5 @@ class InstalledModelsView(QWidget):
             self.defaultRequested.emit(path, role)
 
 
-__all__ = ["EMPTY_TEXT", "ROLES", "InstalledModelsView", "eligible_roles", "format_context",
-           "kind_label"]
+__all__ = ["EMPTY_TEXT", "ROLES", "InstalledModelsView", "column_titles", "default_text",
+           "eligible_roles", "format_context", "kind_label", "role_menu_text"]

@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QProgressDialog, QWidget
 
 from assistant.client.background import run_in_background
@@ -25,8 +25,15 @@ from assistant.models.model_import import (
 from assistant.ui.import_dialog import ImportDialog
 from assistant.ui.notice_bar import NoticeBar
 
-FILE_FILTER = ("Model files (*.gguf *.pt);;GGUF models and projectors (*.gguf);;"
-               "Whisper checkpoints (*.pt);;All files (*)")
+
+def file_filter() -> str:
+    """The file dialog's filters: model files first."""
+    return ";;".join((
+        QCoreApplication.translate("ModelImportFlow", "Model files (*.gguf *.pt)"),
+        QCoreApplication.translate("ModelImportFlow", "GGUF models and projectors (*.gguf)"),
+        QCoreApplication.translate("ModelImportFlow", "Whisper checkpoints (*.pt)"),
+        QCoreApplication.translate("ModelImportFlow", "All files (*)"),
+    ))
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,9 @@ def inspect_files(paths: list[str]) -> Inspection:
         except ModelFileError as exc:
             refused.append((Path(path).name, str(exc)))
         except OSError as exc:
-            refused.append((Path(path).name, f"Mosaic could not read it ({exc.strerror})."))
+            refused.append((Path(path).name, QCoreApplication.translate(
+                "ModelImportFlow", "Mosaic could not read it ({reason}).").format(
+                    reason=exc.strerror)))
     return Inspection(tuple(candidates), tuple(refused))
 
 
@@ -79,17 +88,19 @@ class ModelImportFlow(QObject):
     @Slot()
     def choose_files(self) -> None:
         paths, _filter = QFileDialog.getOpenFileNames(
-            self._window, "Import model files", str(Path.home()), FILE_FILTER)
+            self._window, self.tr("Import model files"), str(Path.home()), file_filter())
         if paths:
             self.import_files(paths)
 
     @Slot(list)
     def import_files(self, paths: list[str]) -> None:
         if self.busy:
-            self._notice.show_info("An import is still running; wait for it to finish.")
+            self._notice.show_info(self.tr("An import is still running; wait for it to "
+                                           "finish."))
             return
         self.busy = True
-        self._notice.show_info(f"Checking {len(paths)} file{'' if len(paths) == 1 else 's'}…")
+        self._notice.show_info(self.tr("Checking 1 file…") if len(paths) == 1 else
+                               self.tr("Checking {count} files…").format(count=len(paths)))
         run_in_background(inspect_files, list(paths), on_done=self._inspected,
                           on_error=self._failed)
 
@@ -106,9 +117,10 @@ class ModelImportFlow(QObject):
         total = sum(c.size_bytes for c in inspection.candidates)
         self._cancel.clear()
         if mode is ImportMode.COPY:
-            progress = QProgressDialog(f"Copying {format_bytes(total)}…", "Cancel", 0, 1000,
-                                       self._window)
-            progress.setWindowTitle("Import models")
+            progress = QProgressDialog(
+                self.tr("Copying {size}…").format(size=format_bytes(total)), self.tr("Cancel"),
+                0, 1000, self._window)
+            progress.setWindowTitle(self.tr("Import models"))
             progress.setMinimumDuration(300)
             progress.setAutoClose(False)
             progress.setAutoReset(False)
@@ -127,18 +139,18 @@ class ModelImportFlow(QObject):
     def _show_progress(self, done: int, total: int) -> None:
         if self._progress_dialog is not None and total > 0:
             self._progress_dialog.setValue(min(1000, int(1000 * done / total)))
-            self._progress_dialog.setLabelText(
-                f"Copying… {format_bytes(done)} of {format_bytes(total)}")
+            self._progress_dialog.setLabelText(self.tr("Copying… {done} of {total}").format(
+                done=format_bytes(done), total=format_bytes(total)))
 
     @Slot(object)
     def _registered(self, paths: list[Path]) -> None:
         self._close_progress()
         self.busy = False
         if self._cancel.is_set():
-            self._notice.show_info("Import cancelled; nothing was copied.")
+            self._notice.show_info(self.tr("Import cancelled; nothing was copied."))
             return
         names = ", ".join(p.name for p in paths)
-        self._notice.show_info(f"Imported {names}.")
+        self._notice.show_info(self.tr("Imported {names}.").format(names=names))
         self.imported.emit([str(p) for p in paths])
 
     @Slot(str)

@@ -203,8 +203,8 @@ class ModelLibraryController(QObject):
             self._window_notice().show_error(problem)
         else:
             self._window_notice().show_info(
-                f"Downloading {entry.name} ({format_bytes(entry.download_bytes)}); it goes "
-                "on while you chat.")
+                self.tr("Downloading {name} ({size}); it goes on while you chat.").format(
+                    name=entry.name, size=format_bytes(entry.download_bytes)))
         self._show_assessment()
 
     def start_downloads(self, entries: list[CatalogEntry]) -> bool:
@@ -242,14 +242,18 @@ class ModelLibraryController(QObject):
         entry = self._catalog.by_id(job.entry_id)
         if entry is not None and entry.kind is ModelKind.SPEECH:
             self._use_whisper_if_missing(whisper_setting_for(Path(job.destinations[0])))
-            self._window_notice().show_info(f"{job.name} is ready: hold the mic button to speak.")
+            self._window_notice().show_info(
+                self.tr("{name} is ready: hold the mic button to speak.").format(name=job.name))
         else:
             self._models.refresh_models(self._models.loaded_model_path())
             if not self._models.has_model:
                 self._models.switch_to(job.destinations[0])
-                self._window_notice().show_info(f"{job.name} is ready and loading.")
+                self._window_notice().show_info(
+                    self.tr("{name} is ready and loading.").format(name=job.name))
             else:
-                self._window_notice().show_info(f"{job.name} is ready: choose it in the model bar.")
+                self._window_notice().show_info(
+                    self.tr("{name} is ready: choose it in the model bar.").format(
+                        name=job.name))
         self._jobs_changed()
         self.refresh()
 
@@ -276,22 +280,25 @@ class ModelLibraryController(QObject):
             return
         parent = self._models_window or self._window
         used_by = self._services.repository.count_conversations_with_model(path)
-        lines = [f"{model.name} ({format_bytes(model.size_bytes)}) will be removed from this "
-                 "computer."]
-        if used_by:
-            lines.append(f"{used_by} conversation{' uses' if used_by == 1 else 's use'} it; "
-                         f"{'it stays' if used_by == 1 else 'they stay'}, and another model "
-                         "answers from then on.")
+        lines = [self.tr("{name} ({size}) will be removed from this computer.").format(
+            name=model.name, size=format_bytes(model.size_bytes))]
+        if used_by == 1:
+            lines.append(self.tr("1 conversation uses it; it stays, and another model answers "
+                                 "from then on."))
+        elif used_by:
+            lines.append(self.tr("{count} conversations use it; they stay, and another model "
+                                 "answers from then on.").format(count=used_by))
         if self._models.loaded_model_path() == path:
-            lines.append("It is loaded now and keeps answering until you load another model.")
-        box = QMessageBox(QMessageBox.Icon.Warning, "Delete model",
-                          f"Delete {model.name}?", parent=parent)
+            lines.append(self.tr("It is loaded now and keeps answering until you load another "
+                                 "model."))
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Delete model"),
+                          self.tr("Delete {name}?").format(name=model.name), parent=parent)
         box.setInformativeText(" ".join(lines))
-        with_projector = QCheckBox("Also delete its vision projector")
+        with_projector = QCheckBox(self.tr("Also delete its vision projector"))
         if model.projector is not None:
             with_projector.setChecked(True)
             box.setCheckBox(with_projector)
-        delete_button = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
+        delete_button = box.addButton(self.tr("Delete"), QMessageBox.ButtonRole.DestructiveRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.exec()
@@ -306,8 +313,9 @@ class ModelLibraryController(QObject):
         self._forget_defaults(path)
         self._models.forget_model(path)
         self._window_notice().show_info(
-            f"Deleted {model.name}." if removed else
-            f"{model.name} is outside the models folder, so Mosaic only stopped listing it.")
+            (self.tr("Deleted {name}.") if removed else
+             self.tr("{name} is outside the models folder, so Mosaic only stopped listing it."))
+            .format(name=model.name))
         self.refresh()
 
     def _forget_defaults(self, path: str) -> None:
@@ -327,7 +335,8 @@ class ModelLibraryController(QObject):
         folder = Path(path).parent
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
             self._window_notice().show_error(
-                f"Could not open a file manager; the model is in {folder}.")
+                self.tr("Could not open a file manager; the model is in {folder}.").format(
+                    folder=folder))
 
     @Slot(str, str)
     def set_default(self, path: str, role: str) -> None:
@@ -362,8 +371,8 @@ class ModelLibraryController(QObject):
             self._services.settings.update(settings)  # type: ignore[arg-type]
         except OSError as exc:
             self._window_notice().show_error(
-                f"Could not save your settings ({exc.strerror}); free some disk space and "
-                "try again.")
+                self.tr("Could not save your settings ({reason}); free some disk space and try "
+                        "again.").format(reason=exc.strerror))
             return False
         return True
 

@@ -27,7 +27,7 @@ class ModelsWindow(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Models")
+        self.setWindowTitle(self.tr("Models"))
         self.setModal(False)
         self.setAcceptDrops(True)
         self.setMinimumSize(640, 420)
@@ -37,9 +37,10 @@ class ModelsWindow(QDialog):
         self.catalog = CatalogView()
         self.downloads = DownloadsView()
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.installed, "&Installed")
-        self.tabs.addTab(self.catalog, "&Get models")
-        self.tabs.addTab(self.downloads, "&Downloads")
+        self.tabs.setAccessibleName(self.tr("Models"))
+        self.tabs.addTab(self.installed, self.tr("&Installed"))
+        self.tabs.addTab(self.catalog, self.tr("&Get models"))
+        self.tabs.addTab(self.downloads, self.tr("&Downloads"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.notice)
@@ -56,8 +57,9 @@ class ModelsWindow(QDialog):
         self.activateWindow()
 
     def set_downloads_title(self, active: int) -> None:
-        self.tabs.setTabText(self.DOWNLOADS, f"&Downloads ({active})" if active else
-                             "&Downloads")
+        self.tabs.setTabText(self.DOWNLOADS,
+                             self.tr("&Downloads ({count})").format(count=active) if active
+                             else self.tr("&Downloads"))
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if _model_files(event.mimeData().urls()):

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel
 
 from assistant.core.settings import NetworkSettings
 from assistant.models.hub import HUB_MIRRORS, HubError, describe_proxy, normalize_endpoint
+from assistant.ui.form_rows import set_text_color
 from assistant.ui.notice_bar import error_color
+
+# The descriptions of ``HUB_MIRRORS`` that are words rather than names, marked here for
+# translation (they are shown through ``NetworkSettingsGroup.tr``).
+MIRROR_DESCRIPTIONS = (
+    QT_TRANSLATE_NOOP("NetworkSettingsGroup", "hf-mirror.com (mirror for mainland China)"),
+)
 
 
 class NetworkSettingsGroup(QGroupBox):
@@ -20,13 +27,15 @@ class NetworkSettingsGroup(QGroupBox):
     """
 
     def __init__(self) -> None:
-        super().__init__("Downloads")
+        super().__init__()
+        self.setTitle(self.tr("Downloads"))
         self._settings = NetworkSettings()
+        self._endpoint_problem = False
         self.endpoint = QComboBox()
         self.endpoint.setEditable(True)
-        self.endpoint.setAccessibleName("Model hub address")
-        self.endpoint.setToolTip("Where catalog models are downloaded from: Hugging Face or a "
-                                 "mirror of it that serves the same files.")
+        self.endpoint.setAccessibleName(self.tr("Model hub address"))
+        self.endpoint.setToolTip(self.tr("Where catalog models are downloaded from: Hugging "
+                                         "Face or a mirror of it that serves the same files."))
         for address, label in HUB_MIRRORS.items():
             self.endpoint.addItem(address, label)
         self.endpoint.setMinimumContentsLength(28)
@@ -34,25 +43,26 @@ class NetworkSettingsGroup(QGroupBox):
         self.endpoint_note = QLabel()
         self.endpoint_note.setWordWrap(True)
         self.endpoint_note.setTextFormat(Qt.TextFormat.PlainText)
-        self.offline = QCheckBox("Offline mode: never use the network, not even for downloads")
-        self.offline.setToolTip("Mosaic uses the network only to download models you ask "
-                                "for; offline mode turns that off too.")
+        self.offline = QCheckBox(self.tr("Offline mode: never use the network, not even for "
+                                         "downloads"))
+        self.offline.setToolTip(self.tr("Mosaic uses the network only to download models you "
+                                        "ask for; offline mode turns that off too."))
         self.offline.toggled.connect(self._sync_enabled)
         self.proxy_note = QLabel()
         self.proxy_note.setWordWrap(True)
         self.proxy_note.setEnabled(False)
         self.proxy_note.setTextFormat(Qt.TextFormat.PlainText)
-        privacy = QLabel("Nothing else in Mosaic goes online: chats, images and speech "
-                         "stay on this computer.")
+        privacy = QLabel(self.tr("Nothing else in Mosaic goes online: chats, images and "
+                                 "speech stay on this computer."))
         privacy.setWordWrap(True)
         privacy.setEnabled(False)
 
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow(self.offline)
-        form.addRow("Model &hub:", self.endpoint)
+        form.addRow(self.tr("Model &hub:"), self.endpoint)
         form.addRow("", self.endpoint_note)
-        form.addRow("Proxy:", self.proxy_note)
+        form.addRow(self.tr("Proxy:"), self.proxy_note)
         form.addRow(privacy)
 
     def load(self, settings: NetworkSettings) -> None:
@@ -83,17 +93,30 @@ class NetworkSettingsGroup(QGroupBox):
             endpoint = normalize_endpoint(self.endpoint.currentText())
         except HubError as exc:
             self.endpoint_note.setText(str(exc))
-            self.endpoint_note.setStyleSheet(f"color: {error_color(self.palette()).name()};")
+            self._endpoint_problem = True
             endpoint = None
         else:
-            self.endpoint_note.setText(HUB_MIRRORS.get(endpoint)
-                                       or "A mirror of the Hugging Face hub.")
-            self.endpoint_note.setStyleSheet("")
+            known = HUB_MIRRORS.get(endpoint)
+            self.endpoint_note.setText(self.tr(known) if known else
+                                       self.tr("A mirror of the Hugging Face hub."))
+            self._endpoint_problem = False
+        self._color_endpoint_note()
         proxy = describe_proxy(endpoint) if endpoint else None
         self.proxy_note.setText(
-            f"Downloads go {proxy} (the system's proxy setting)." if proxy
-            else "No proxy is set; downloads connect directly (the system's proxy setting "
-                 "is used when there is one).")
+            self.tr("Downloads go {proxy} (the system's proxy setting).").format(proxy=proxy)
+            if proxy else
+            self.tr("No proxy is set; downloads connect directly (the system's proxy setting "
+                    "is used when there is one)."))
+
+    def _color_endpoint_note(self) -> None:
+        """An unusable address's sentence in the error colour of the current palette."""
+        set_text_color(self.endpoint_note,
+                       error_color(self.palette()) if self._endpoint_problem else None)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._color_endpoint_note()
+        super().changeEvent(event)
 
     def _sync_enabled(self) -> None:
         online = not self.offline.isChecked()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QRectF, Qt, Signal
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -20,19 +21,28 @@ from assistant.models.catalog import CatalogEntry
 from assistant.models.download_jobs import DownloadJob, JobState
 from assistant.models.gguf_inspect import format_bytes
 from assistant.models.machine_fit import FitVerdict
-from assistant.ui.catalog_view import FIT_LABELS, entry_details, fit_color
+from assistant.ui.catalog_view import entry_details, fit_color, fit_text
 from assistant.ui.downloads_view import DownloadRowList
-from assistant.ui.form_rows import fill_with_scroll_area
+from assistant.ui.form_rows import fill_with_scroll_area, set_muted
 
-TITLE = "Welcome to Mosaic"
-INTRO = "Mosaic runs models on this computer. Nothing you type, show or say leaves it."
+# English sources, shown through ``WelcomePage.tr``.
+TITLE = QT_TRANSLATE_NOOP("WelcomePage", "Welcome to Mosaic")
+INTRO = QT_TRANSLATE_NOOP("WelcomePage", "Mosaic runs models on this computer. Nothing you "
+                          "type, show or say leaves it.")
+NONE_FITS = QT_TRANSLATE_NOOP("WelcomePage", "None of the recommended models fits this "
+                              "machine. Import a model file you already have, or browse all "
+                              "models to choose one anyway.")
+NO_VISION = QT_TRANSLATE_NOOP("WelcomePage", "No chat model in the catalog fits this machine "
+                              "well; browse all models to choose one anyway.")
+NO_SPEECH = QT_TRANSLATE_NOOP("WelcomePage", "No speech model fits this machine well; you can "
+                              "still chat by typing, or browse all models.")
 COLUMN_MAX_WIDTH = 620
+_CARD_RADIUS = 8.0
 
-PAGE_STYLE = """
-QFrame#recommendationCard {
-    border: 1px solid palette(mid); border-radius: 8px; background: palette(base);
-}
-QLabel#cardCaption, QLabel#machineSummary { color: palette(placeholder-text); }
+# Set on each button (not on the page: a style sheet stops palette changes from reaching
+# every widget under it) and set again when the palette changes, so ``palette(…)`` follows
+# the theme.
+BUTTON_STYLE = """
 QPushButton#primaryButton {
     background: palette(highlight); color: palette(highlighted-text); font-weight: 600;
     border: 2px solid palette(highlight); border-radius: 5px; padding: 5px 14px;
@@ -47,27 +57,27 @@ QPushButton#secondaryButton {
 }
 QPushButton#secondaryButton:focus { border-color: palette(highlight); }
 QPushButton#browseLink {
-    border: none; background: transparent; color: palette(link); text-decoration: underline;
-    padding: 2px 4px;
+    border: 1px solid transparent; border-radius: 3px; background: transparent;
+    color: palette(link); text-decoration: underline; padding: 2px 4px;
 }
+QPushButton#browseLink:focus { border-color: palette(highlight); }
 """
-
-NONE_FITS = ("None of the recommended models fits this machine. Import a model file you "
-             "already have, or browse all models to choose one anyway.")
-NO_VISION = ("No chat model in the catalog fits this machine well; browse all models to "
-             "choose one anyway.")
-NO_SPEECH = ("No speech model fits this machine well; you can still chat by typing, or "
-             "browse all models.")
 
 
 class RecommendationCard(QFrame):
-    """One recommended model: what it is for, its name, size and licence, and the fit."""
+    """One recommended model: what it is for, its name, size and licence, and the fit.
+
+    Painted from the current palette (frame, background, fit colour), so a change of theme
+    redraws it in the new colours.
+    """
 
     def __init__(self, caption: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("recommendationCard")
+        self._fit: FitVerdict | None = None
         self.caption_label = QLabel(caption, self)
         self.caption_label.setObjectName("cardCaption")
+        set_muted(self.caption_label)
         self.name_label = QLabel(self)
         self.name_label.setTextFormat(Qt.TextFormat.PlainText)
         font = self.name_label.font()
@@ -93,15 +103,8 @@ class RecommendationCard(QFrame):
     def set_entry(self, entry: CatalogEntry, fit: FitVerdict | None) -> None:
         self.name_label.setText(entry.name)
         self.details_label.setText(entry_details(entry))
-        if fit is None:
-            self.fit_label.clear()
-            self.fit_label.hide()
-        else:
-            color = fit_color(fit.fit, self.palette()).name()
-            self.fit_label.setText(f'<span style="color:{color}; font-weight:600">'
-                                   f"{html.escape(FIT_LABELS[fit.fit])}</span>&nbsp; "
-                                   f"{html.escape(fit.sentence)}")
-            self.fit_label.show()
+        self._fit = fit
+        self._show_fit()
         self.setAccessibleName(f"{self.caption_label.text()}: {entry.name}")
         self.setAccessibleDescription(
             " ".join(p for p in (entry_details(entry), fit.sentence if fit else "") if p))
@@ -109,6 +112,34 @@ class RecommendationCard(QFrame):
     def fit_text(self) -> str:
         """The fit line as plain text."""
         return self.accessibleDescription()
+
+    def _show_fit(self) -> None:
+        """The fit badge in the colour that reads on the current palette, and its sentence."""
+        fit = self._fit
+        if fit is None:
+            self.fit_label.clear()
+            self.fit_label.hide()
+            return
+        color = fit_color(fit.fit, self.palette()).name()
+        self.fit_label.setText(f'<span style="color:{color}; font-weight:600">'
+                               f"{html.escape(fit_text(fit.fit))}</span>&nbsp; "
+                               f"{html.escape(fit.sentence)}")
+        self.fit_label.show()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._show_fit()
+        super().changeEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """A rounded card: the palette's ``Base`` inside a ``Mid`` frame."""
+        palette = self.palette()
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1.0))
+        painter.setBrush(palette.color(QPalette.ColorRole.Base))
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5),
+                                _CARD_RADIUS, _CARD_RADIUS)
 
 
 class WelcomePage(QWidget):
@@ -125,26 +156,26 @@ class WelcomePage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("welcomePage")
-        self.setStyleSheet(PAGE_STYLE)
         self._downloading = False
         self._download_bytes = 0
         self._names: list[str] = []
 
-        self.title_label = QLabel(TITLE)
-        self.title_label.setAccessibleName(TITLE)
+        self.title_label = QLabel(self.tr(TITLE))
+        self.title_label.setAccessibleName(self.tr(TITLE))
         font = self.title_label.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.9)
         self.title_label.setFont(font)
-        self.intro_label = QLabel(INTRO)
+        self.intro_label = QLabel(self.tr(INTRO))
         self.intro_label.setWordWrap(True)
         self.machine_label = QLabel()
         self.machine_label.setObjectName("machineSummary")
         self.machine_label.setWordWrap(True)
         self.machine_label.setTextFormat(Qt.TextFormat.PlainText)
+        set_muted(self.machine_label)
 
-        self.vision_card = RecommendationCard("For chat and questions about images")
-        self.speech_card = RecommendationCard("For speech (push-to-talk)")
+        self.vision_card = RecommendationCard(self.tr("For chat and questions about images"))
+        self.speech_card = RecommendationCard(self.tr("For speech (push-to-talk)"))
         self.note_label = QLabel()
         self.note_label.setWordWrap(True)
         self.note_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -153,15 +184,17 @@ class WelcomePage(QWidget):
         self.download_button.setObjectName("primaryButton")
         self.download_button.setDefault(True)
         self.download_button.clicked.connect(self._download)
-        self.import_button = QPushButton("Import a model file…")
+        self.import_button = QPushButton(self.tr("Import a model file…"))
         self.import_button.setObjectName("secondaryButton")
-        self.import_button.setToolTip("Use a .gguf model or a Whisper .pt checkpoint you "
-                                      "already have")
+        self.import_button.setToolTip(self.tr("Use a .gguf model or a Whisper .pt checkpoint "
+                                              "you already have"))
         self.import_button.clicked.connect(self.importRequested)
-        self.browse_button = QPushButton("Browse all models")
+        self.browse_button = QPushButton(self.tr("Browse all models"))
         self.browse_button.setObjectName("browseLink")
+        self.browse_button.setToolTip(self.tr("Open the catalog of every model Mosaic knows"))
         self.browse_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.browse_button.clicked.connect(self.browseRequested)
+        self._style_buttons()
 
         self.downloads = DownloadRowList()
         for name in ("pauseRequested", "resumeRequested", "cancelRequested",
@@ -229,11 +262,11 @@ class WelcomePage(QWidget):
         self._names = [e.name for e in offered]
         self._download_bytes = sum(e.download_bytes for e in offered)
         if not offered:
-            note = NONE_FITS
+            note = self.tr(NONE_FITS)
         elif vision is None:
-            note = NO_VISION
+            note = self.tr(NO_VISION)
         elif speech is None:
-            note = NO_SPEECH
+            note = self.tr(NO_SPEECH)
         else:
             note = ""
         self.note_label.setText(note)
@@ -258,6 +291,16 @@ class WelcomePage(QWidget):
 
     # -- internals ----------------------------------------------------------------------
 
+    def _style_buttons(self) -> None:
+        """(Re)apply the buttons' style, resolving ``palette(…)`` in the current palette."""
+        for button in (self.download_button, self.import_button, self.browse_button):
+            button.setStyleSheet(BUTTON_STYLE)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._style_buttons()
+        super().changeEvent(event)
+
     def _refresh_button(self) -> None:
         button = self.download_button
         if not self._names:
@@ -265,12 +308,14 @@ class WelcomePage(QWidget):
             return
         size = format_bytes(self._download_bytes)
         if len(self._names) == 2:
-            text = f"Download both ({size})"
-            accessible = f"Download {self._names[0]} and {self._names[1]} ({size})"
+            text = self.tr("Download both ({size})").format(size=size)
+            accessible = self.tr("Download {first} and {second} ({size})").format(
+                first=self._names[0], second=self._names[1], size=size)
         else:
-            text = accessible = f"Download {self._names[0]} ({size})"
+            text = accessible = self.tr("Download {name} ({size})").format(
+                name=self._names[0], size=size)
         if self._downloading:
-            text = accessible = "Downloading…"
+            text = accessible = self.tr("Downloading…")
         button.setText(text)
         button.setAccessibleName(accessible)
         button.setEnabled(not self._downloading)
@@ -281,4 +326,5 @@ class WelcomePage(QWidget):
             self.downloadRequested.emit()
 
 
-__all__ = ["INTRO", "TITLE", "RecommendationCard", "WelcomePage"]
+__all__ = ["INTRO", "NONE_FITS", "NO_SPEECH", "NO_VISION", "TITLE", "RecommendationCard",
+           "WelcomePage"]
