@@ -372,8 +372,11 @@ def _shows(qtbot: QtBot, kind: type[W], trigger: Callable[[], object],
            inspect: Callable[[W], None] = lambda _window: None) -> None:
     """Trigger; the ``kind`` window it shows (modal or not) is inspected, then closed."""
     seen: list[QWidget] = []
+    looking = [True]  # stops the search when the test ends, found or not
 
     def find() -> None:
+        if not looking[0]:
+            return
         found = [w for w in QApplication.topLevelWidgets()
                  if isinstance(w, kind) and w.isVisible()]
         if not found:
@@ -386,8 +389,11 @@ def _shows(qtbot: QtBot, kind: type[W], trigger: Callable[[], object],
             found[0].close()
 
     QTimer.singleShot(0, find)
-    trigger()
-    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    try:
+        trigger()
+        qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    finally:
+        looking[0] = False
 
 
 @WIRED

@@ -195,8 +195,11 @@ def _while_modal(open_it: Callable[[], object], inspect: Callable[[QDialog], Non
     """Run ``open_it`` (which shows a modal dialog and waits), ``inspect`` the dialog while
     it is up, then close it."""
     seen: list[QDialog] = []
+    looking = [True]  # stops the search when the test ends, found or not
 
     def look_at_it() -> None:
+        if not looking[0]:
+            return
         dialog = QApplication.activeModalWidget()
         if not isinstance(dialog, QDialog) or not dialog.isVisible():
             QTimer.singleShot(20, look_at_it)
@@ -208,7 +211,10 @@ def _while_modal(open_it: Callable[[], object], inspect: Callable[[QDialog], Non
             dialog.reject()
 
     QTimer.singleShot(0, look_at_it)
-    open_it()
+    try:
+        open_it()
+    finally:
+        looking[0] = False
     assert seen, "the dialog did not open"
 
 
