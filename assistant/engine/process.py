@@ -23,6 +23,8 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from assistant.core.protocol import Event, Request, Shutdown
+from assistant.logging_setup import ENGINE_LOG_FILE_NAME, configure_logging, level_from_env
+from assistant.paths import app_paths
 
 RESTART_HINT = "it will restart with your next message."
 _NATIVE_CRASHES = {signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS, signal.SIGILL,
@@ -66,6 +68,8 @@ def _engine_main(conn: Connection, backend: str, options: dict[str, Any] | None)
     os.environ["GGML_NO_BACKTRACE"] = "1"  # before llama.cpp loads: no gdb on abort
     # Ctrl+C in a terminal reaches the whole process group; the window decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Its own file: two processes must not rotate one log.
+    configure_logging(app_paths().log_dir, level_from_env(), file_name=ENGINE_LOG_FILE_NAME)
     from assistant.engine.host import serve
 
     serve(conn, backend, options)

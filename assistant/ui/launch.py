@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 from assistant import APP_ID, APP_NAME, __version__
 from assistant.client.engine_client import EngineClient
 from assistant.core.settings import SettingsStore, load_settings
+from assistant.logging_setup import configure_logging, level_from_env
 from assistant.models.catalog import Catalog, CatalogError, load_catalog
 from assistant.paths import AppPaths, app_paths
 from assistant.resources import app_icon_files
@@ -131,7 +132,7 @@ def _finish_smoke_test(app: QApplication, window: MainWindow) -> None:
 def run_window(smoke_test: bool = False) -> int:
     """Open the window and run the event loop until it closes; when Mosaic already runs for
     this data folder, show that window instead and return."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    configure_logging(app_paths().log_dir, level_from_env())
     app = create_application()
     appearance = load_settings(app_paths().settings_file).appearance
     install_translations(app, appearance.language)

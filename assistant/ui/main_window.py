@@ -19,6 +19,7 @@ from assistant.ui.composer import Composer
 from assistant.ui.conversation_controller import ConversationController
 from assistant.ui.conversation_sidebar import ConversationSidebar
 from assistant.ui.downloads_indicator import DownloadsIndicator
+from assistant.ui.help_controller import HelpController
 from assistant.ui.image_drop import ImageDropFilter
 from assistant.ui.message_view import MessageView
 from assistant.ui.model_controller import ModelController
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         self.restart_requested = False  # launch starts Mosaic again after the event loop
         self.tray: TrayIcon | None = None  # launch.run_window adds it where there is a tray
         self._quitting = False
+        self.help = HelpController(services, self.notice_bar, self)
         self._add_actions()
         self.models.shortcuts_in_use = {
             action.shortcut().toString(): action.text().rstrip("…")
@@ -154,6 +156,17 @@ class MainWindow(QMainWindow):
         self.focus_input_action = self._action(self.tr("Go to the message box"),
                                                QKeySequence("Ctrl+L"), self.composer.focus_input)
         self._menu(self.tr("&Chat"), self.attach_action, self.focus_input_action)
+        self.shortcuts_action = self._action(self.tr("Keyboard shortcuts"),
+                                             QKeySequence("Ctrl+/"), self.help.show_shortcuts)
+        # F1 too: "/" needs Shift on some keyboard layouts (German, French…).
+        self.shortcuts_action.setShortcuts([QKeySequence("Ctrl+/"), QKeySequence("F1")])
+        self.data_folder_action = self._action(self.tr("Open data folder"), QKeySequence(),
+                                               self.help.open_data_folder)
+        self.about_action = self._action(self.tr("About Mosaic"), QKeySequence(),
+                                         self.help.show_about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self._menu(self.tr("&Help"), self.shortcuts_action, self.data_folder_action,
+                   self.about_action)
 
     def _menu(self, title: str, *actions: QAction) -> None:
         menu = self.menuBar().addMenu(title)

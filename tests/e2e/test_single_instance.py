@@ -187,7 +187,6 @@ def test_a_malformed_request_is_refused_and_the_primary_keeps_serving(
 
 # The real app: needs launch.run_window to claim the instance before building the window.
 APP = [sys.executable, "-m", "assistant.app"]
-WIRED = "SingleInstance" in (ROOT / "assistant" / "ui" / "launch.py").read_text()
 
 
 def file_identity(path: Path) -> tuple[int, int] | None:
@@ -212,7 +211,6 @@ def wait_until_listening(app: Process, home: Path,
         time.sleep(0.1)
 
 
-@pytest.mark.skipif(not WIRED, reason="launch.run_window does not claim the single instance yet")
 @pytest.mark.skipif(sys.platform == "win32", reason="watches the Unix socket file")
 def test_real_app_second_launch_exits_and_a_launch_after_a_kill_takes_over(
         processes: list[Process], mosaic_home: Path) -> None:

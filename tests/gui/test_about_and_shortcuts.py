@@ -365,7 +365,6 @@ def test_each_row_reads_aloud_as_action_and_keys(qtbot: QtBot) -> None:
 
 # --- the main window's Help menu (wired in main_window.py) --------------------------------
 
-WIRED = pytest.mark.xfail(strict=True, reason="the lead wires the Help menu in main_window.py")
 
 
 def _shows(qtbot: QtBot, kind: type[W], trigger: Callable[[], object],
@@ -396,7 +395,6 @@ def _shows(qtbot: QtBot, kind: type[W], trigger: Callable[[], object],
         looking[0] = False
 
 
-@WIRED
 def test_ctrl_slash_lists_the_shortcuts(qtbot: QtBot) -> None:
     window = open_window(qtbot)
     rows: list[Shortcut] = []
@@ -408,7 +406,6 @@ def test_ctrl_slash_lists_the_shortcuts(qtbot: QtBot) -> None:
     assert any(r.action == "Talk: hold while you speak" for r in rows)
 
 
-@WIRED
 def test_the_help_menu_opens_about_and_the_data_folder(
         qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
     opened = record_open_url(monkeypatch, [True])

@@ -147,10 +147,8 @@ def test_without_a_system_tray_the_icon_stays_out(window: MainWindow) -> None:
     assert not tray.is_visible()
 
 
-WIRED = hasattr(MainWindow, "bring_to_front")
 
 
-@pytest.mark.skipif(not WIRED, reason="MainWindow does not use the tray icon yet")
 def test_close_with_close_to_tray_hides_and_quit_really_closes(
         qtbot: QtBot, paths: AppPaths, monkeypatch: pytest.MonkeyPatch) -> None:
     window = open_window(qtbot)
@@ -177,7 +175,6 @@ def test_close_with_close_to_tray_hides_and_quit_really_closes(
     assert shutdowns == ["engine"]
 
 
-@pytest.mark.skipif(not WIRED, reason="MainWindow does not use the tray icon yet")
 def test_close_without_the_setting_closes(qtbot: QtBot, paths: AppPaths,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     window = open_window(qtbot)
