@@ -2,61 +2,14 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
-    <name></name>
-    <message>
-        <source>New chat</source>
-        <translation>新建对话</translation>
-    </message>
-    <message>
-        <source>Search chats</source>
-        <translation>搜索对话</translation>
-    </message>
-    <message>
-        <source>Open model…</source>
-        <translation>打开模型…</translation>
-    </message>
-    <message>
-        <source>Settings…</source>
-        <translation>设置…</translation>
-    </message>
-    <message>
-        <source>Quit</source>
-        <translation>退出</translation>
-    </message>
-    <message>
-        <source>&amp;File</source>
-        <translation>文件(&amp;F)</translation>
-    </message>
-    <message>
-        <source>Installed models…</source>
-        <translation>已安装的模型…</translation>
-    </message>
-    <message>
-        <source>Get models…</source>
-        <translation>获取模型…</translation>
-    </message>
-    <message>
-        <source>Import model files…</source>
-        <translation>导入模型文件…</translation>
-    </message>
-    <message>
-        <source>Downloads…</source>
-        <translation>下载…</translation>
-    </message>
-    <message>
-        <source>&amp;Models</source>
-        <translation>模型(&amp;M)</translation>
-    </message>
-</context>
-<context>
     <name>AboutDialog</name>
     <message>
         <source>in {package} {version}</source>
         <translation>位于 {package} {version}</translation>
     </message>
     <message>
-        <source>not installed</source>
-        <translation>未安装</translation>
+        <source>unknown</source>
+        <translation>未知</translation>
     </message>
     <message>
         <source>About {app}</source>
@@ -643,8 +596,8 @@
         <translation>说话时按住麦克风按钮（或 {key}），说完松开。</translation>
     </message>
     <message>
-        <source>Attach images (or drop or paste them)</source>
-        <translation>附加图片（也可以拖放或粘贴）</translation>
+        <source>Attach images (Ctrl+Shift+A; or drop or paste them)</source>
+        <translation>添加图片（Ctrl+Shift+A；也可拖放或粘贴）</translation>
     </message>
     <message>
         <source>Images (*.png *.jpg *.jpeg *.webp *.gif *.bmp);;All files (*)</source>
@@ -1113,6 +1066,81 @@
     <message>
         <source>Microphone level</source>
         <translation>麦克风音量</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>New chat</source>
+        <translation>新建对话</translation>
+    </message>
+    <message>
+        <source>Search chats</source>
+        <translation>搜索对话</translation>
+    </message>
+    <message>
+        <source>Open model…</source>
+        <translation>打开模型…</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Installed models…</source>
+        <translation>已安装的模型…</translation>
+    </message>
+    <message>
+        <source>Get models…</source>
+        <translation>获取模型…</translation>
+    </message>
+    <message>
+        <source>Import model files…</source>
+        <translation>导入模型文件…</translation>
+    </message>
+    <message>
+        <source>Downloads…</source>
+        <translation>下载…</translation>
+    </message>
+    <message>
+        <source>&amp;Models</source>
+        <translation>模型(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Attach images…</source>
+        <translation>添加图片…</translation>
+    </message>
+    <message>
+        <source>Go to the message box</source>
+        <translation>转到消息输入框</translation>
+    </message>
+    <message>
+        <source>&amp;Chat</source>
+        <translation>对话(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Open data folder</source>
+        <translation>打开数据文件夹</translation>
+    </message>
+    <message>
+        <source>About Mosaic</source>
+        <translation>关于 Mosaic</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
     </message>
 </context>
 <context>
@@ -1723,6 +1751,13 @@
     <message>
         <source>Dismiss notice</source>
         <translation>关闭通知</translation>
+    </message>
+</context>
+<context>
+    <name>ProseView</name>
+    <message>
+        <source>Message text</source>
+        <translation>消息文本</translation>
     </message>
 </context>
 <context>
