@@ -4,7 +4,8 @@
 
 Checks, each through the frozen executable with its own throwaway MOSAIC_HOME: no model
 weights inside; ``--version``; ``--smoke-test`` (window shown and the spawned engine process
-ready), offscreen and, where xvfb-run is, on X11; ``ask`` answers with a synthetic tiny GGUF
+ready), offscreen and, where xvfb-run is, on X11; ``--install-desktop-entry`` and
+``--uninstall-desktop-entry`` (Linux); ``ask`` answers with a synthetic tiny GGUF
 model; ``transcribe`` hears a sentence spoken by espeak-ng with shared/models/whisper-tiny.en.pt
 (torch, Whisper and silero-vad frozen; skipped without them unless --require-speech).
 Prints "bundle: N passed, N failed" and exits 0 when none failed, 1 otherwise.
@@ -54,10 +55,11 @@ def executable(bundle: Path) -> Path:
 
 
 def run(exe: Path, args: Sequence[str], home: Path, qt_platform: str = "offscreen",
-        wrapper: Sequence[str] = ()) -> Ran:
-    """``wrapper exe args`` with MOSAIC_HOME=home and the Qt platform plugin
-    ``qt_platform``; echoes what it printed."""
-    env = {**os.environ, "MOSAIC_HOME": str(home), "QT_QPA_PLATFORM": qt_platform}
+        wrapper: Sequence[str] = (), environ: dict[str, str] | None = None) -> Ran:
+    """``wrapper exe args`` with MOSAIC_HOME=home, the Qt platform plugin ``qt_platform``
+    and ``environ``; echoes what it printed."""
+    env = {**os.environ, "MOSAIC_HOME": str(home), "QT_QPA_PLATFORM": qt_platform,
+           **(environ or {})}
     command = [*wrapper, str(exe), *args]
     print(f"+ MOSAIC_HOME={home} QT_QPA_PLATFORM={qt_platform} "
           f"{' '.join(command).replace(str(exe), exe.name)}", flush=True)
@@ -123,6 +125,28 @@ def check_window(exe: Path, home: Path, on_x11: bool = False) -> None:
         raise SmokeFailed("--smoke-test succeeded without saying the engine process was ready.")
 
 
+def check_desktop_entry(exe: Path, home: Path, scratch: Path) -> None:
+    """``--install-desktop-entry`` writes a menu entry that starts this bundle's executable
+    (into a throwaway XDG_DATA_HOME); ``--uninstall-desktop-entry`` removes it."""
+    from assistant import APP_ID
+
+    data_home = scratch / "xdg-data"
+    environ = {"XDG_DATA_HOME": str(data_home)}
+    entry = data_home / "applications" / f"{APP_ID}.desktop"
+    expect_success(run(exe, ["--install-desktop-entry"], home, environ=environ),
+                   "--install-desktop-entry")
+    if not entry.is_file():
+        raise SmokeFailed(f"--install-desktop-entry succeeded but wrote no {entry}.")
+    exec_lines = [line for line in entry.read_text(encoding="utf-8").splitlines()
+                  if line.startswith("Exec=")]
+    if not exec_lines or str(exe) not in exec_lines[0]:
+        raise SmokeFailed(f"the menu entry starts {exec_lines}, not the bundle's {exe}.")
+    expect_success(run(exe, ["--uninstall-desktop-entry"], home, environ=environ),
+                   "--uninstall-desktop-entry")
+    if entry.exists():
+        raise SmokeFailed(f"--uninstall-desktop-entry left {entry} behind.")
+
+
 def check_ask(exe: Path, home: Path, scratch: Path) -> None:
     from tests.support.synthetic_gguf import write_tiny_llama
 
@@ -180,6 +204,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         scratch = Path(folder)
         skips = {
             "transcribe": None if args.require_speech else speech_unavailable(),
+            "desktop entry": None if sys.platform.startswith("linux")
+            else "menu entries are for Linux",
             "window and engine, X11":
                 None if shutil.which("xvfb-run") else "xvfb-run is not installed (Debian: xvfb)",
         }
@@ -188,6 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("--version", lambda: check_version(exe, scratch / "home-version")),
             ("window and engine, offscreen", lambda: check_window(exe, scratch / "home-off")),
             ("window and engine, X11", lambda: check_window(exe, scratch / "home-x11", True)),
+            ("desktop entry", lambda: check_desktop_entry(exe, scratch / "home-menu", scratch)),
             ("ask", lambda: check_ask(exe, scratch / "home-ask", scratch)),
             ("transcribe", lambda: check_transcribe(exe, scratch / "home-transcribe", scratch)),
         ]
