@@ -26,6 +26,7 @@ from assistant.core.protocol import (
     ModelLoaded,
     TokenText,
 )
+from assistant.paths import app_paths
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -143,6 +144,11 @@ def _died_while_loading(stage: str, model: str, mmproj: str, exit_code: int | No
             how = f" ({signal.Signals(-exit_code).name})"
         except ValueError:
             how = f" (signal {-exit_code})"
+    if exit_code is not None and exit_code > 0:
+        # Python itself failed in the engine (a library missing from the installation), not
+        # llama.cpp on this file: a damaged model aborts with a signal instead.
+        return (f"The engine process could not load its libraries (exit code {exit_code}); "
+                f"see engine.log in {app_paths().log_dir} and reinstall Mosaic.")
     if stage == "projector":
         return (f"The engine stopped while opening the vision projector {Path(mmproj).name}"
                 f"{how}: the file is damaged or not made for this version of llama.cpp; "
