@@ -16,9 +16,12 @@ the opener's redirect handler and ``remote_file`` raise the same sentences as do
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import socket
+import ssl
+import sys
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -162,11 +165,26 @@ class _RedirectHandler(urllib.request.HTTPRedirectHandler):
     http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
 
+def tls_context(frozen: bool | None = None) -> ssl.SSLContext:
+    """The system's trusted certificates; in a frozen bundle also certifi's, because the
+    bundled OpenSSL looks for them where the build machine kept them (macOS and non-Debian
+    Linux keep them elsewhere, and every HTTPS download would fail)."""
+    context = ssl.create_default_context()
+    if getattr(sys, "frozen", False) if frozen is None else frozen:
+        with contextlib.suppress(ImportError, OSError, ssl.SSLError):
+            import certifi
+
+            context.load_verify_locations(cafile=certifi.where())
+    return context
+
+
 def make_opener(max_redirects: int = 10) -> urllib.request.OpenerDirector:
     """An opener that uses the system proxy (HTTPS_PROXY/HTTP_PROXY/NO_PROXY, or the macOS
-    and Windows settings), says it is Mosaic, and turns redirect loops into sentences."""
+    and Windows settings), trusts the right certificates, says it is Mosaic, and turns
+    redirect loops into sentences."""
     opener = urllib.request.build_opener(
         urllib.request.ProxyHandler(urllib.request.getproxies()),
+        urllib.request.HTTPSHandler(context=tls_context()),
         _RedirectHandler(max_redirects),
     )
     opener.addheaders = [("User-Agent", USER_AGENT)]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import ssl
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -144,3 +146,20 @@ def test_the_opener_and_the_settings_page_use_the_system_proxy(
     assert describe_proxy("https://internal.example/x") is None
     handlers = [h for h in make_opener().handlers if isinstance(h, urllib.request.ProxyHandler)]
     assert handlers and handlers[0].proxies.get("https") == "http://user:secret@proxy.example:3128"
+
+
+def test_a_frozen_bundle_also_trusts_certifis_certificates(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on a system whose certificates are not where the bundled OpenSSL looks."""
+    import certifi
+
+    from assistant.models.hub import tls_context
+
+    (tmp_path / "none.pem").write_text("")
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "none.pem"))
+    monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path))
+    plain, frozen = tls_context(frozen=False), tls_context(frozen=True)
+    assert plain.get_ca_certs() == []  # what a download would trust without certifi
+    assert frozen.verify_mode == ssl.CERT_REQUIRED and frozen.check_hostname
+    from_certifi = ssl.create_default_context(cafile=certifi.where()).get_ca_certs()
+    assert len(frozen.get_ca_certs()) == len(from_certifi) > 100
