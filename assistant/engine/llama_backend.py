@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from assistant.core.chat_format import (
@@ -182,6 +183,9 @@ class LlamaBackend:
             progress(1.0, "projector")
         else:
             progress(1.0)
+        log.info("loaded %s (%d ctx, %d threads, %d GPU layers%s)", Path(request.path).name,
+                 llm.n_ctx(), n_threads, n_gpu_layers,
+                 f", projector {Path(request.mmproj).name}" if vision else "")
         return ModelLoaded(
             request_id=request.request_id, path=request.path, name=info.name,
             n_ctx=llm.n_ctx(), n_threads=n_threads,

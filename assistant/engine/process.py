@@ -68,8 +68,10 @@ def _engine_main(conn: Connection, backend: str, options: dict[str, Any] | None)
     os.environ["GGML_NO_BACKTRACE"] = "1"  # before llama.cpp loads: no gdb on abort
     # Ctrl+C in a terminal reaches the whole process group; the window decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # Its own file: two processes must not rotate one log.
-    configure_logging(app_paths().log_dir, level_from_env(), file_name=ENGINE_LOG_FILE_NAME)
+    # Its own file (two processes must not rotate one log), and not the terminal, which
+    # belongs to what `mosaic ask` / `mosaic transcribe` print.
+    configure_logging(app_paths().log_dir, level_from_env(), file_name=ENGINE_LOG_FILE_NAME,
+                      to_stderr=False)
     from assistant.engine.host import serve
 
     serve(conn, backend, options)

@@ -50,6 +50,10 @@ def test_question_from_stdin_streams_with_the_tiny_model(tiny_gguf: Path) -> Non
                  stdin="Hello?")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip()
+    # The engine's log goes to its own file in the log folder, not between the answer lines.
+    assert result.stderr == ""
+    engine_log = Path(os.environ["MOSAIC_HOME"]) / "logs" / "engine.log"
+    assert "[mosaic-engine]" in engine_log.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("kind", ["missing", "not_gguf"])
