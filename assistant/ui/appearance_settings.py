@@ -74,6 +74,9 @@ class AppearanceSettingsGroup(QGroupBox):
         self.tray_note = _note(self.tr(
             "This desktop shows no system tray, so closing the window quits Mosaic."))
         self.tray_note.setVisible(not self.has_tray)
+        # The desktop-wide "show Mosaic" key: which it is, or why there is none (launch knows).
+        self.shortcut_note = _note("")
+        self.shortcut_note.setVisible(False)
 
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
@@ -82,6 +85,13 @@ class AppearanceSettingsGroup(QGroupBox):
         form.addRow("", self.language_note)
         form.addRow(self.close_to_tray)
         form.addRow(self.tray_note)
+        form.addRow(self.shortcut_note)
+
+    def show_shortcut_status(self, sentence: str) -> None:
+        """Say which key shows Mosaic from any application, or why there is none."""
+        self.shortcut_note.setText(sentence)
+        self.shortcut_note.setAccessibleName(sentence)
+        self.shortcut_note.setVisible(bool(sentence))
 
     def load(self, settings: AppearanceSettings) -> None:
         self._settings = settings

@@ -183,6 +183,13 @@ class GlobalShortcut(QObject):
                 "Ctrl+Alt+M.").format(key=key, app=APP_NAME))
         return self._register_x11(chord)
 
+    def status_text(self) -> str:
+        """One sentence for Settings: the key that shows Mosaic, or why there is none."""
+        if self.is_registered:
+            return self.tr("{key} shows {app} from any application.").format(
+                key=self.key, app=APP_NAME)
+        return self.unavailable_reason
+
     def _unavailable(self, reason: str) -> bool:
         self.unavailable_reason = reason
         log.info("global shortcut %s unavailable: %s", self.key, reason)

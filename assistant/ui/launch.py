@@ -153,6 +153,7 @@ def run_window(smoke_test: bool = False) -> int:
     if shortcut.register():
         shortcut.activated.connect(window.bring_to_front)
         app.aboutToQuit.connect(shortcut.unregister)
+    window.global_shortcut_status = shortcut.status_text()
     if smoke_test:
         _finish_smoke_test(app, window)
     window.show()

@@ -114,6 +114,10 @@ class MainWindow(QMainWindow):
         self.models.settingsChanged.connect(self.appearance.apply_settings)
         self.appearance.restartRequested.connect(self.restart)
         self.restart_requested = False  # launch starts Mosaic again after the event loop
+        # Which key shows Mosaic from anywhere, or why none (launch sets it), for Settings.
+        self.global_shortcut_status = ""
+        self.models.settingsDialogOpened.connect(
+            lambda dialog: dialog.appearance.show_shortcut_status(self.global_shortcut_status))
         self.tray: TrayIcon | None = None  # launch.run_window adds it where there is a tray
         self._quitting = False
         self.help = HelpController(services, self.notice_bar, self)

@@ -60,3 +60,23 @@ def test_going_back_to_the_running_language_withdraws_the_offer(qtbot: QtBot) ->
     assert window.notice_bar.isVisible()
     _choose_in_settings(qtbot, window, "light", "en")
     assert not window.notice_bar.isVisible()
+
+
+def test_settings_say_which_key_shows_mosaic_or_why_none(qtbot: QtBot) -> None:
+    from assistant.ui.global_shortcut import GlobalShortcut
+
+    window = open_window(qtbot)
+    shortcut = GlobalShortcut(window)
+    assert not shortcut.register()  # offscreen: no desktop-wide keys
+    window.global_shortcut_status = shortcut.status_text()
+    assert "starting Mosaic again shows its window" in window.global_shortcut_status
+    seen: list[tuple[bool, str]] = []
+
+    def look(dialog: SettingsDialog) -> None:
+        note = dialog.appearance.shortcut_note
+        seen.append((not note.isHidden(), note.text()))  # its tab may be behind another
+        QTimer.singleShot(0, dialog.reject)
+
+    window.models.settingsDialogOpened.connect(look)
+    window.settings_action.trigger()
+    assert seen == [(True, window.global_shortcut_status)]
