@@ -129,6 +129,7 @@ def _scheme_receivers(app: QApplication) -> int:
 
 def test_system_follows_the_desktop_live_until_overridden(app: QApplication) -> None:
     hints = app.styleHints()
+    apply_theme(app, "light")  # whatever an earlier test left: not following the desktop
     receivers_before = _scheme_receivers(app)
     apply_theme(app, "system")
     # Offscreen, the desktop's scheme is unknown: that counts as light.
