@@ -163,7 +163,8 @@ class AboutDialog(QDialog):
             label = QLabel(label_text)
             field = QLineEdit(str(folder))
             field.setReadOnly(True)
-            field.setCursorPosition(0)
+            # Too narrow for the whole path, the field shows its end: the folders differ there.
+            field.setCursorPosition(len(field.text()))
             field.setAccessibleName(field_name)
             field.setToolTip(tip)
             label.setBuddy(field)

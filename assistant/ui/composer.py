@@ -10,7 +10,9 @@ from PySide6.QtCore import (
     QCoreApplication,
     QEvent,
     QMimeData,
+    QObject,
     QPointF,
+    QRect,
     QRectF,
     QSize,
     QStandardPaths,
@@ -18,7 +20,17 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QIcon, QImage, QKeyEvent, QPainter, QPainterPath, QPalette, QPen, QPixmap
+from PySide6.QtGui import (
+    QIcon,
+    QImage,
+    QKeyEvent,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -27,6 +39,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
+    QSpacerItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -39,9 +52,11 @@ from assistant.ui.push_to_talk import DEFAULT_PUSH_TO_TALK_KEY, key_text
 from assistant.ui.recording_bar import BarState, RecordingBar
 
 # English source texts, translated where they are shown (context "Composer").
-PLACEHOLDER = QT_TRANSLATE_NOOP(
-    "Composer", "Message Mosaic… (Enter to send, Shift+Enter for a new line)"
-)
+# The keys are in the Send button's tooltip, the shortcuts list and INPUT_DESCRIPTION; a
+# placeholder that names them wraps onto a second line in a narrow window.
+PLACEHOLDER = QT_TRANSLATE_NOOP("Composer", "Message Mosaic…")
+INPUT_DESCRIPTION = QT_TRANSLATE_NOOP(
+    "Composer", "Enter sends the message; Shift+Enter starts a new line.")
 EMPTY_HINT = QT_TRANSLATE_NOOP("Composer", "Type a message first.")
 TAP_HINT = QT_TRANSLATE_NOOP(
     "Composer", "Hold the microphone button (or {key}) while you speak, then let go."
@@ -139,13 +154,73 @@ class GrowingTextEdit(QPlainTextEdit):
         lines = round(self.document().documentLayout().documentSize().height())
         return min(max(lines, self._min_lines), self._max_lines)
 
-    def _fit_height(self) -> None:
+    def _shown_line_heights(self) -> list[float]:
+        """The heights of the laid-out lines from the top of the view, up to as many as the
+        box shows (a line of Chinese, drawn in a fallback font, is taller than a Latin one)."""
+        heights: list[float] = []
+        block = self.firstVisibleBlock()
+        while block.isValid() and len(heights) < self.visible_lines():
+            layout = block.layout()
+            heights += [layout.lineAt(index).height() for index in range(layout.lineCount())]
+            block = block.next()
+        return heights[:self.visible_lines()]
+
+    def line_height(self) -> int:
+        """The height of the tallest line on show (the placeholder's too), at least the
+        font's line spacing."""
         metrics = self.fontMetrics()
-        line = max(metrics.lineSpacing(), metrics.height())
+        tallest = max([float(metrics.lineSpacing()), float(metrics.height()),
+                       *self._shown_line_heights()])
+        if self.placeholder_height():
+            tallest = max(tallest, metrics.boundingRect(self.placeholderText()).height())
+        return math.ceil(tallest)
+
+    def placeholder_height(self) -> int:
+        """The height the placeholder takes when wrapped to the box's width (0 when it is
+        not shown: there is text, or no placeholder)."""
+        text = self.placeholderText()
+        if not text or not self.document().isEmpty():
+            return 0
+        margin = math.ceil(self.document().documentMargin())
+        width = max(self.viewport().width() - 2 * margin, 1)
+        wrap = Qt.TextFlag.TextWordWrap.value
+        return self.fontMetrics().boundingRect(QRect(0, 0, width, 1 << 20), wrap, text).height()
+
+    def one_line_height(self) -> int:
+        """How tall the box is with one line of the text on show: the band its last line
+        takes at its bottom."""
+        return self._height_for(self.line_height())
+
+    def _height_for(self, content: float) -> int:
         margin = self.document().documentMargin()
-        height = math.ceil(self.visible_lines() * line + 2 * margin) + 2 * self.frameWidth() + 1
+        return math.ceil(content + 2 * margin) + 2 * self.frameWidth() + 1
+
+    def _fit_height(self) -> None:
+        """Be as tall as the lines on show (up to ``max_lines``) or the placeholder."""
+        metrics = self.fontMetrics()
+        least = max(metrics.lineSpacing(), metrics.height())
+        lines = self._shown_line_heights()
+        lines += [self.line_height()] * (self.visible_lines() - len(lines))  # not laid out yet
+        height = self._height_for(max(sum(max(line, least) for line in lines),
+                                      self.placeholder_height()))
         if height != self.height() or self.minimumHeight() != height:
             self.setFixedHeight(height)
+
+    def setPlaceholderText(self, text: str) -> None:
+        super().setPlaceholderText(text)
+        self._fit_height()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A new width may wrap the placeholder differently."""
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit_height()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A new font (a theme or text-size change) has another line height."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_height()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
@@ -227,7 +302,7 @@ class Composer(QWidget):
         self._input.setObjectName("composerInput")
         self._input.setPlaceholderText(_tr(PLACEHOLDER))
         self._input.setAccessibleName(self.tr("Message"))
-        self._input.setAccessibleDescription(_tr(PLACEHOLDER))
+        self._input.setAccessibleDescription(_tr(INPUT_DESCRIPTION))
         self._input.submitRequested.connect(self._on_enter)
         self._input.escapePressed.connect(self._on_escape)
         self._input.textChanged.connect(self._on_text_changed)
@@ -271,13 +346,25 @@ class Composer(QWidget):
         self._hint_timer.setInterval(HINT_MS)
         self._hint_timer.timeout.connect(self._hint.hide)
 
+        # Each control stands on a spacer that centres it on the text box's last line, so
+        # the row lines up in one line and stays by the last line as the box grows upwards.
+        self._insets: dict[QWidget, QSpacerItem] = {}
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(8)
-        row.addWidget(self._attach, 0, Qt.AlignmentFlag.AlignBottom)
-        row.addWidget(self._input, 1)
-        row.addWidget(self._mic, 0, Qt.AlignmentFlag.AlignBottom)
-        row.addWidget(self._button, 0, Qt.AlignmentFlag.AlignBottom)
+        for widget, stretch in ((self._attach, 0), (self._input, 1), (self._mic, 0),
+                                (self._button, 0)):
+            column = QVBoxLayout()
+            column.setContentsMargins(0, 0, 0, 0)
+            column.setSpacing(0)
+            column.addStretch(1)
+            column.addWidget(widget)
+            self._insets[widget] = QSpacerItem(0, 0, QSizePolicy.Policy.Minimum,
+                                               QSizePolicy.Policy.Fixed)
+            column.addSpacerItem(self._insets[widget])
+            row.addLayout(column, stretch)
+        self._row = row
+        self._input.installEventFilter(self)  # its resizes move the controls' line
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
@@ -288,6 +375,7 @@ class Composer(QWidget):
         layout.addWidget(self._hint)
         self._input.setFrameShape(QFrame.Shape.StyledPanel)
         self._update_button()
+        self._align_controls()
 
     # -- public API ------------------------------------------------------------------------
 
@@ -402,6 +490,27 @@ class Composer(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self._attach.setIcon(paperclip_icon(self.palette()))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._input and event.type() == QEvent.Type.Resize:
+            self._align_controls()
+        return super().eventFilter(watched, event)
+
+    def _align_controls(self) -> None:
+        """Centre the attach, microphone and Send buttons and the text box's last line on
+        one line, as tall as the tallest of them."""
+        band = self._input.one_line_height()
+        heights = {widget: band if widget is self._input else widget.sizeHint().height()
+                   for widget in self._insets}
+        tallest = max(heights.values())
+        changed = False
+        for widget, inset in self._insets.items():
+            lift = (tallest - heights[widget]) // 2
+            if inset.sizeHint().height() != lift:
+                inset.changeSize(0, lift, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+                changed = True
+        if changed:
+            self._row.invalidate()
 
     def _update_button(self) -> None:
         if self._generating:

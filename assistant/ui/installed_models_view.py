@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -102,6 +102,22 @@ def eligible_roles(model: InstalledModel) -> set[str]:
     return {"chat", "vision"} if model.sees_images else {"chat"}
 
 
+class _RoomyHeader(QHeaderView):
+    """Column titles with room either side: short titles sized to their text ran together
+    ("上下文" and "默认" read as one word with a hairline between them)."""
+
+    PADDING = 10  # px added to a title's width
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.setSectionsMovable(True)  # as a tree view's own header
+        self.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+    def sectionSizeFromContents(self, logicalIndex: int) -> QSize:
+        size = super().sectionSizeFromContents(logicalIndex)
+        return QSize(size.width() + self.PADDING, size.height())
+
+
 class _ModelTree(QTreeWidget):
     """The table; Delete (or Backspace) on a row asks to delete it."""
 
@@ -129,6 +145,7 @@ class InstalledModelsView(QWidget):
         self._defaults: dict[str, str] = {}  # role → path key
 
         self.tree = _ModelTree(self)
+        self.tree.setHeader(_RoomyHeader(self.tree))
         self.tree.setAccessibleName(self.tr("Installed models"))
         self.tree.setAccessibleDescription(self.tr("Press Delete to delete the selected model."))
         titles = column_titles()

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,10 +16,13 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSizePolicy,
+    QStyle,
+    QStyleOptionComboBox,
     QVBoxLayout,
     QWidget,
 )
 
+from assistant.models.gguf_inspect import format_bytes
 from assistant.ui.notice_bar import error_color, is_dark
 
 _LOADED_LIGHT = "#1e8e3e"
@@ -32,12 +35,21 @@ class ModelInfoLike(Protocol):
     @property
     def path(self) -> str: ...
     @property
+    def file_size(self) -> int: ...
+    @property
     def name(self) -> str: ...
+    @property
+    def architecture(self) -> str: ...
+    @property
+    def quantization(self) -> str: ...
+    @property
+    def context_length(self) -> int | None: ...
     @property
     def parameter_count(self) -> int: ...
     @property
     def chat_template(self) -> str | None: ...
-    def summary(self) -> str: ...
+    @property
+    def is_projector(self) -> bool: ...
 
 
 def _key(path: str | Path) -> str:
@@ -68,6 +80,23 @@ def format_parameters(count: int) -> str:
             millions=f"{count / 1e6:.0f}")
     return QCoreApplication.translate("ModelPanel", "{count} parameters").format(
         count=f"{count:,}")
+
+
+def _context_length_text(tokens: int) -> str:
+    """"32k" for 32768 tokens, "10k" for 10000, "2048" for 2048 (as ``GGUFInfo.summary``)."""
+    if tokens >= 1024 and tokens % 1024 == 0:
+        return f"{tokens // 1024}k"
+    return f"{round(tokens / 1000)}k" if tokens >= 10_000 else str(tokens)
+
+
+def describe_model(info: ModelInfoLike) -> str:
+    """One line in the interface language: "gemma-3-270m · gemma3 · Q4_K_M · 253 MB · 32k
+    context" (a vision projector's line has no context length)."""
+    parts = [info.name, info.architecture, info.quantization, format_bytes(info.file_size)]
+    if info.context_length and not info.is_projector:
+        parts.append(QCoreApplication.translate("ModelPanel", "{length} context").format(
+            length=_context_length_text(info.context_length)))
+    return " · ".join(parts)
 
 
 class _ElidedLabel(QLabel):
@@ -138,6 +167,7 @@ class ModelPanel(QWidget):
         self.combo.setMinimumContentsLength(16)
         self.combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.combo.currentIndexChanged.connect(self._on_index_changed)
+        self.combo.installEventFilter(self)  # its resizes fit the empty-state text again
 
         open_key = QKeySequence(QKeySequence.StandardKey.Open).toString(
             QKeySequence.SequenceFormat.NativeText)
@@ -408,11 +438,42 @@ class ModelPanel(QWidget):
         self._details.hide()
         self._note.show()
 
+    def empty_text(self) -> str:
+        """What the empty model list says, in full: "No models in ~/…/models"."""
+        if self._folder:
+            return self.tr("No models in {folder}").format(folder=self._folder)
+        return self.tr("No models in the models folder")
+
+    def _fit_empty_text(self) -> None:
+        """Show :meth:`empty_text` in the empty list, its folder elided in the middle when the
+        list is too narrow ("No models in /Users/…/Mosaic/models"); in full in the tooltip."""
+        full = self.empty_text()
+        shown = full
+        if self._folder:
+            option = QStyleOptionComboBox()
+            self.combo.initStyleOption(option)
+            field = self.combo.style().subControlRect(
+                QStyle.ComplexControl.CC_ComboBox, option,
+                QStyle.SubControl.SC_ComboBoxEditField, self.combo)
+            metrics = self.combo.fontMetrics()
+            if metrics.horizontalAdvance(full) > field.width():
+                words = self.tr("No models in {folder}").format(folder="")
+                room = field.width() - metrics.horizontalAdvance(words)
+                folder = metrics.elidedText(self._folder, Qt.TextElideMode.ElideMiddle,
+                                            max(room, 0))
+                shown = self.tr("No models in {folder}").format(folder=folder)
+        if self.combo.placeholderText() != shown:
+            self.combo.setPlaceholderText(shown)
+        self.combo.setToolTip(full if self.combo.count() == 0 else "")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.combo and event.type() == QEvent.Type.Resize:
+            self._fit_empty_text()
+        return super().eventFilter(watched, event)
+
     def _refresh(self) -> None:
         empty = self.combo.count() == 0
-        self.combo.setPlaceholderText(
-            self.tr("No models in {folder}").format(folder=self._folder) if self._folder
-            else self.tr("No models in the models folder"))
+        self._fit_empty_text()
         self.combo.setEnabled(not empty)
         key = self._selected
         usable = key is not None and not self._loading
@@ -424,16 +485,17 @@ class ModelPanel(QWidget):
             usable = False
         elif key in self._infos:
             info = self._infos[key]
-            if getattr(info, "is_projector", False):
+            if info.is_projector:
                 self._set_note(self.tr("{summary}. This is a vision projector, not a chat "
                                        "model; choose the model file it belongs to.").format(
-                                           summary=info.summary()), error=True)
+                                           summary=describe_model(info)), error=True)
                 usable = False
             else:
                 vision = self._vision.get(key)
-                summary = (self.tr("{summary} · {vision}").format(summary=info.summary(),
-                                                                   vision=vision)
-                           if vision else info.summary())
+                summary = describe_model(info)
+                if vision:
+                    summary = self.tr("{summary} · {vision}").format(summary=summary,
+                                                                     vision=vision)
                 self._set_details(summary, self._info_tooltip(info))
         elif key is not None:
             self._set_details(self.tr("Reading the model file's header…"),

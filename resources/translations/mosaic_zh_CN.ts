@@ -584,8 +584,12 @@
 <context>
     <name>Composer</name>
     <message>
-        <source>Message Mosaic… (Enter to send, Shift+Enter for a new line)</source>
-        <translation>给 Mosaic 发消息…（Enter 发送，Shift+Enter 换行）</translation>
+        <source>Message Mosaic…</source>
+        <translation>给 Mosaic 发消息…</translation>
+    </message>
+    <message>
+        <source>Enter sends the message; Shift+Enter starts a new line.</source>
+        <translation>按 Enter 发送消息；按 Shift+Enter 换行。</translation>
     </message>
     <message>
         <source>Type a message first.</source>
@@ -1541,6 +1545,10 @@
     <message>
         <source>{count} parameters</source>
         <translation>{count} 参数</translation>
+    </message>
+    <message>
+        <source>{length} context</source>
+        <translation>{length} 上下文</translation>
     </message>
     <message>
         <source>Model</source>

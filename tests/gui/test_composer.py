@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
-from PySide6.QtGui import QColor, QGuiApplication, QImage
+from PySide6.QtCore import QMimeData, QPoint, QRect, Qt, QUrl
+from PySide6.QtGui import QColor, QFontDatabase, QGuiApplication, QImage, QTextBlock
 from PySide6.QtWidgets import QPlainTextEdit, QScrollArea, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -141,9 +141,68 @@ def test_input_grows_to_eight_lines_then_scrolls(qtbot: QtBot, composer: Compose
     qtbot.waitUntil(lambda: box.height() == one_line)
 
 
+def test_chinese_lines_fit_without_a_scroll_bar(qtbot: QtBot, composer: Composer) -> None:
+    """A line of Chinese (drawn in a taller fallback font) is as fully shown as a Latin one:
+    the box grows to the laid-out line, and no scroll bar appears until eight lines."""
+    if not QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese):
+        pytest.skip("no font for Chinese is installed (Debian: apt install fonts-noto-cjk)")
+    box = composer.input
+    for text, lines in (("你好，今天天气怎么样？", 1), ("第一行\n第二行\n第三行", 3),
+                        ("Latin first\n然后是中文", 2)):
+        composer.set_text(text)
+        qtbot.waitUntil(lambda lines=lines: box.visible_lines() == lines)
+        assert box.verticalScrollBar().maximum() == 0, f"{text!r} scrolls"
+        shown = box.viewport().height() - 2 * box.document().documentMargin()
+        laid_out = sum(box.blockBoundingRect(block).height()
+                       for block in _blocks(box)) - box.document().documentMargin()
+        assert laid_out <= shown, f"{text!r} needs {laid_out} px, the box shows {shown}"
+
+
+def test_the_buttons_line_up_with_the_last_line_of_the_text(
+        qtbot: QtBot, composer: Composer) -> None:
+    """In one line the attach, microphone and Send buttons sit in the text box's middle; as
+    the box grows upwards they stay by its last line."""
+    box = composer.input
+    for text, lines in (("", 1), ("one\ntwo\nthree", 3)):
+        composer.set_text(text)
+        qtbot.waitUntil(lambda lines=lines: box.visible_lines() == lines)
+        qtbot.wait(10)
+        line_middle = box.geometry().bottom() - (box.one_line_height() - 1) / 2
+        for button in (composer.attach_button, composer.mic_button, composer.button):
+            middle = button.geometry().top() + (button.height() - 1) / 2
+            assert middle == pytest.approx(line_middle, abs=1), \
+                f"{button.accessibleName()} is {middle - line_middle:+} px off ({lines} lines)"
+
+
+def _blocks(box: GrowingTextEdit) -> list[QTextBlock]:
+    found, block = [], box.document().begin()
+    while block.isValid():
+        found.append(block)
+        block = block.next()
+    return found
+
+
+@pytest.mark.parametrize("placeholder", ["Message Mosaic…", "给 Mosaic 发消息…",
+                                         "A placeholder long enough to wrap onto a second "
+                                         "line in a box this narrow"])
+def test_the_whole_placeholder_is_shown(qtbot: QtBot, placeholder: str) -> None:
+    box = GrowingTextEdit(enter_submits=True)
+    qtbot.addWidget(box)
+    box.resize(220, box.height())
+    box.setPlaceholderText(placeholder)
+    box.show()
+    qtbot.waitExposed(box)
+    margin = box.document().documentMargin()
+    room = box.viewport().rect().adjusted(margin, margin, -margin, -margin)
+    needed = box.fontMetrics().boundingRect(QRect(0, 0, room.width(), 1 << 20),
+                                            Qt.TextFlag.TextWordWrap.value, placeholder)
+    assert needed.height() <= room.height()
+
+
 def test_placeholder_accessible_names_and_focus(qtbot: QtBot, composer: Composer) -> None:
-    assert composer.input.placeholderText() == PLACEHOLDER
-    assert PLACEHOLDER.startswith("Message Mosaic")
+    assert composer.input.placeholderText() == PLACEHOLDER == "Message Mosaic…"
+    description = composer.input.accessibleDescription()
+    assert "Enter" in description and "Shift+Enter" in description, "the keys are told"
     assert composer.input.accessibleName() == "Message"
     assert composer.button.accessibleName() == "Send message"
     composer.activateWindow()

@@ -7,12 +7,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QFileDialog, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QStyle,
+    QStyleOptionComboBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from assistant.ui.model_panel import ModelPanel, display_path, format_parameters
 from assistant.ui.notice_bar import error_color
+from assistant.ui.translations import install_translations
 
 pytestmark = [
     pytest.mark.gui,
@@ -71,11 +79,40 @@ def test_empty_state_names_the_folder_and_points_at_open(qtbot, panel, tmp_path)
     panel.set_models_folder(tmp_path / "models")
     panel.set_available_models([], None)
     assert panel.combo.count() == 0
-    assert panel.combo.placeholderText() == f"No models in {tmp_path / 'models'}"
+    full = f"No models in {display_path(tmp_path / 'models')}"
+    assert panel.combo.toolTip() == full
+    assert panel.combo.placeholderText().startswith("No models in ")
     assert "Open…" in panel.details_text()
     assert not panel.load_button.isEnabled()
     assert panel.open_button.isEnabled()
     assert panel.status_text() == "No model loaded"
+
+
+def _placeholder_room(combo: QComboBox) -> tuple[int, int]:
+    """(the width the shown placeholder needs, the width of the box's text field)."""
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    field = combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                         QStyle.SubControl.SC_ComboBoxEditField, combo)
+    return combo.fontMetrics().boundingRect(combo.placeholderText()).width(), field.width()
+
+
+def test_a_long_models_folder_is_elided_in_the_middle_to_fit(qtbot, panel) -> None:
+    folder = Path("/Users/someone/Library/Application Support/Mosaic/a long folder/models")
+    panel.set_models_folder(folder)
+    panel.set_available_models([], None)
+    host = panel.parentWidget()
+    host.resize(420, host.height())
+    qtbot.waitUntil(lambda: "…" in panel.combo.placeholderText())
+    shown = panel.combo.placeholderText()
+    need, has = _placeholder_room(panel.combo)
+    assert need <= has, f"{shown!r} is cut off"
+    assert shown.startswith("No models in /Users") and shown.endswith("models"), shown
+    assert panel.combo.toolTip() == f"No models in {folder}"
+    host.resize(1400, host.height())  # wide enough again: the whole folder shows
+    qtbot.waitUntil(lambda: panel.combo.placeholderText() == f"No models in {folder}")
+    panel.set_available_models([folder / "a.gguf"], None)
+    assert panel.combo.toolTip() == "", "a listed model has its own tooltip"
 
 
 def test_listing_selects_current_and_reports_the_selection(qtbot, panel, models) -> None:
@@ -135,6 +172,18 @@ def test_a_header_error_is_red_and_blocks_loading(qtbot, panel, models) -> None:
     assert panel.load_button.isEnabled()
     assert not panel._note.isVisible()
     assert panel.details_text().startswith("gemma-3-270m-it · gemma3")
+
+
+def test_the_model_line_is_in_the_interface_language(qtbot, qapp, panel, models) -> None:
+    before = QLocale()
+    assert install_translations(qapp, "zh_CN") == "zh_CN"
+    try:
+        panel.set_available_models(models, str(models[0]))
+        panel.show_model_info(Info(path=str(models[0])))
+        assert panel.details_text() == "gemma-3-270m-it · gemma3 · Q4_K_M · 253 MB · 32k 上下文"
+    finally:
+        install_translations(qapp, "en")
+        QLocale.setDefault(before)
 
 
 def test_a_vision_projector_cannot_be_loaded_as_a_chat_model(qtbot, panel, models) -> None:
