@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from assistant.models.download_jobs import DownloadJob, JobState
@@ -11,6 +12,8 @@ from assistant.models.download_jobs import DownloadJob, JobState
 
 class DownloadsIndicator(QPushButton):
     """"Downloading 2 models · 45 %" while downloads run; hidden when there are none."""
+
+    shownChanged = Signal(bool)  # whether there is anything to say (the status bar follows)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,4 +44,6 @@ class DownloadsIndicator(QPushButton):
         if text:
             self.setText(text)
             self.setAccessibleDescription(text)  # the name stays "Downloads"
-        self.setVisible(bool(text))
+        if self.isHidden() == bool(text):
+            self.setVisible(bool(text))
+            self.shownChanged.emit(bool(text))

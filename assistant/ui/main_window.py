@@ -61,6 +61,9 @@ class MainWindow(QMainWindow):
         self.downloads_indicator = DownloadsIndicator()
         self.statusBar().addPermanentWidget(self.downloads_indicator)
         self.statusBar().setSizeGripEnabled(False)
+        # The status bar holds only the downloads indicator: no empty strip without downloads.
+        self.statusBar().hide()
+        self.downloads_indicator.shownChanged.connect(self.statusBar().setVisible)
 
         chat_area = QWidget()
         column = QVBoxLayout(chat_area)

@@ -837,6 +837,10 @@
         <translation>“{key}”不是 {app} 能使用的组合键；请选择类似 Ctrl+Alt+M 的组合。</translation>
     </message>
     <message>
+        <source>{key} shows {app} from any application.</source>
+        <translation>在任何应用中按 {key} 都可显示 {app}。</translation>
+    </message>
+    <message>
         <source>The X11 library (libX11) is missing, so {app} cannot take a global key; install libx11-6, or start {app} again to show its window.</source>
         <translation>缺少 X11 库（libX11），{app} 无法使用全局快捷键；请安装 libx11-6，或再次启动 {app} 以显示它的窗口。</translation>
     </message>

@@ -151,3 +151,18 @@ def test_long_history_is_fitted_and_the_person_is_told(qtbot: QtBot,
     answer = stored(window)[-1]
     assert answer.status is MessageStatus.COMPLETE
     assert "left out to fit" in window.message_view.notice_text(answer.id)
+
+
+def test_the_status_bar_shows_only_while_there_are_downloads(qtbot: QtBot) -> None:
+    from assistant.models.catalog import ModelKind
+    from assistant.models.download_jobs import DownloadJob, JobState
+
+    window = open_window(qtbot)
+    assert not window.statusBar().isVisible()  # no empty strip under the window
+    job = DownloadJob("x", "Some model", ModelKind.CHAT, ("/m/x.gguf",), 100,
+                      JobState.RUNNING, done_bytes=45)
+    window.downloads_indicator.set_jobs([job])
+    assert window.statusBar().isVisible()
+    assert window.downloads_indicator.text() == "Downloading 1 model · 45 %"
+    window.downloads_indicator.set_jobs([])
+    assert not window.statusBar().isVisible()
