@@ -435,15 +435,23 @@ def _unsupported_platform_sentence() -> str | None:
             f"not {sys.platform}.")
 
 
+def _freedesktop_data_home(err: TextIO) -> Path | None:
+    """The data home that holds the menu entry, or None (said on ``err``) on a
+    platform without freedesktop menus."""
+    unsupported = _unsupported_platform_sentence()
+    if unsupported:
+        print(f"{LAUNCHER_NAME}: {unsupported}", file=err)
+        return None
+    return data_home()
+
+
 def install_for_current_user(out: TextIO | None = None, err: TextIO | None = None) -> int:
     """``mosaic --install-desktop-entry``: 0 when installed, 1 on failure (nothing left
     half-installed), 2 on a platform without freedesktop menus."""
     out, err = out or sys.stdout, err or sys.stderr
-    unsupported = _unsupported_platform_sentence()
-    if unsupported:
-        print(f"{LAUNCHER_NAME}: {unsupported}", file=err)
+    home = _freedesktop_data_home(err)
+    if home is None:
         return 2
-    home = data_home()
     launch = current_launch()
     try:
         written = install(home, launch)
@@ -465,11 +473,9 @@ def uninstall_for_current_user(out: TextIO | None = None, err: TextIO | None = N
     """``mosaic --uninstall-desktop-entry``: 0 when removed or nothing was installed, 1 when
     a file could not be removed, 2 on a platform without freedesktop menus."""
     out, err = out or sys.stdout, err or sys.stderr
-    unsupported = _unsupported_platform_sentence()
-    if unsupported:
-        print(f"{LAUNCHER_NAME}: {unsupported}", file=err)
+    home = _freedesktop_data_home(err)
+    if home is None:
         return 2
-    home = data_home()
     try:
         removed = uninstall(home)
     except InstallError as exc:

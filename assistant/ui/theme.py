@@ -24,53 +24,56 @@ STYLE = "Fusion"  # the same look on every platform, and offscreen in tests
 Role = QPalette.ColorRole
 Group = QPalette.ColorGroup
 
-# WCAG contrast of every text/background pair a person reads is at least 4.5 (placeholder
-# text at least 3); tests/gui/test_theme.py checks it. Disabled text stays readable too:
+# Each role's colour in the (light, dark) theme. WCAG contrast of every text/background pair a
+# person reads is at least 4.5 (placeholder text at least 3); tests/gui/test_theme.py checks
+# it. Borders drawn with palette(mid) / palette(midlight) must show on the dark window, so
+# those roles are lighter than the window in the dark theme. One table for both themes: a
+# role set in one is set in the other, never left to the platform's own palette.
+COLORS: Mapping[Role, tuple[str, str]] = {
+    Role.Window: ("#efefef", "#2b2b2b"),
+    Role.WindowText: ("#1c1c1c", "#e6e6e6"),
+    Role.Base: ("#ffffff", "#1e1e1e"),
+    Role.AlternateBase: ("#f5f5f5", "#333333"),
+    Role.Text: ("#1c1c1c", "#e6e6e6"),
+    Role.Button: ("#f0f0f0", "#353535"),
+    Role.ButtonText: ("#1c1c1c", "#e6e6e6"),
+    Role.BrightText: ("#ffffff", "#ffffff"),
+    Role.Light: ("#ffffff", "#626262"),
+    Role.Midlight: ("#e2e2e2", "#4a4a4a"),
+    Role.Mid: ("#b4b4b4", "#5a5a5a"),
+    Role.Dark: ("#9a9a9a", "#1a1a1a"),
+    Role.Shadow: ("#6e6e6e", "#0a0a0a"),
+    Role.Highlight: ("#1f6fb8", "#2f6fbf"),
+    Role.HighlightedText: ("#ffffff", "#ffffff"),
+    Role.Accent: ("#1f6fb8", "#2f6fbf"),
+    Role.Link: ("#1a5fb4", "#8ab4f8"),
+    Role.LinkVisited: ("#7a3e9d", "#c58af9"),
+    Role.ToolTipBase: ("#ffffdc", "#3a3a3a"),
+    Role.ToolTipText: ("#1c1c1c", "#f0f0f0"),
+    Role.PlaceholderText: ("#6f6f6f", "#9a9a9a"),
+}
+# The disabled group's (light, dark) colours where they differ. Disabled text stays readable:
 # the UI uses disabled labels for secondary notes.
-LIGHT: Mapping[Role, str] = {
-    Role.Window: "#efefef", Role.WindowText: "#1c1c1c",
-    Role.Base: "#ffffff", Role.AlternateBase: "#f5f5f5", Role.Text: "#1c1c1c",
-    Role.Button: "#f0f0f0", Role.ButtonText: "#1c1c1c", Role.BrightText: "#ffffff",
-    Role.Light: "#ffffff", Role.Midlight: "#e2e2e2", Role.Mid: "#b4b4b4",
-    Role.Dark: "#9a9a9a", Role.Shadow: "#6e6e6e",
-    Role.Highlight: "#1f6fb8", Role.HighlightedText: "#ffffff", Role.Accent: "#1f6fb8",
-    Role.Link: "#1a5fb4", Role.LinkVisited: "#7a3e9d",
-    Role.ToolTipBase: "#ffffdc", Role.ToolTipText: "#1c1c1c",
-    Role.PlaceholderText: "#6f6f6f",
-}
-LIGHT_DISABLED: Mapping[Role, str] = {
-    Role.WindowText: "#6a6a6a", Role.Text: "#6a6a6a", Role.ButtonText: "#6a6a6a",
-    Role.Base: "#f7f7f7", Role.Button: "#ebebeb", Role.PlaceholderText: "#8a8a8a",
-    Role.Highlight: "#b8b8b8", Role.HighlightedText: "#1c1c1c", Role.Accent: "#b8b8b8",
-}
-
-# Borders drawn with palette(mid) / palette(midlight) must show on the dark window, so
-# those roles are lighter than the window here.
-DARK: Mapping[Role, str] = {
-    Role.Window: "#2b2b2b", Role.WindowText: "#e6e6e6",
-    Role.Base: "#1e1e1e", Role.AlternateBase: "#333333", Role.Text: "#e6e6e6",
-    Role.Button: "#353535", Role.ButtonText: "#e6e6e6", Role.BrightText: "#ffffff",
-    Role.Light: "#626262", Role.Midlight: "#4a4a4a", Role.Mid: "#5a5a5a",
-    Role.Dark: "#1a1a1a", Role.Shadow: "#0a0a0a",
-    Role.Highlight: "#2f6fbf", Role.HighlightedText: "#ffffff", Role.Accent: "#2f6fbf",
-    Role.Link: "#8ab4f8", Role.LinkVisited: "#c58af9",
-    Role.ToolTipBase: "#3a3a3a", Role.ToolTipText: "#f0f0f0",
-    Role.PlaceholderText: "#9a9a9a",
-}
-DARK_DISABLED: Mapping[Role, str] = {
-    Role.WindowText: "#a0a0a0", Role.Text: "#a0a0a0", Role.ButtonText: "#a0a0a0",
-    Role.Base: "#242424", Role.Button: "#303030", Role.PlaceholderText: "#7a7a7a",
-    Role.Highlight: "#4a4a4a", Role.HighlightedText: "#d0d0d0", Role.Accent: "#4a4a4a",
+DISABLED_COLORS: Mapping[Role, tuple[str, str]] = {
+    Role.WindowText: ("#6a6a6a", "#a0a0a0"),
+    Role.Text: ("#6a6a6a", "#a0a0a0"),
+    Role.ButtonText: ("#6a6a6a", "#a0a0a0"),
+    Role.Base: ("#f7f7f7", "#242424"),
+    Role.Button: ("#ebebeb", "#303030"),
+    Role.PlaceholderText: ("#8a8a8a", "#7a7a7a"),
+    Role.Highlight: ("#b8b8b8", "#4a4a4a"),
+    Role.HighlightedText: ("#1c1c1c", "#d0d0d0"),
+    Role.Accent: ("#b8b8b8", "#4a4a4a"),
 }
 
 
 def theme_palette(dark: bool) -> QPalette:
     """The complete light or dark palette (every role, every group)."""
     palette = QPalette()
-    for role, color in (DARK if dark else LIGHT).items():
-        palette.setColor(role, QColor(color))  # all groups
-    for role, color in (DARK_DISABLED if dark else LIGHT_DISABLED).items():
-        palette.setColor(Group.Disabled, role, QColor(color))
+    for role, (light_color, dark_color) in COLORS.items():
+        palette.setColor(role, QColor(dark_color if dark else light_color))  # all groups
+    for role, (light_color, dark_color) in DISABLED_COLORS.items():
+        palette.setColor(Group.Disabled, role, QColor(dark_color if dark else light_color))
     return palette
 
 

@@ -1,4 +1,5 @@
-"""Reads a child process's stdout line by line with deadlines (no buffering surprises)."""
+"""Reads a child process's stdout line by line with deadlines (no buffering surprises), and
+ends the child when a test is done with it."""
 
 from __future__ import annotations
 
@@ -41,3 +42,11 @@ class ChildLines:
         while (line := self.next_line(quiet)) is not None:
             lines.append(line)
         return lines
+
+    def close(self) -> None:
+        """Kill the child if it still runs, reap it and close the pipe."""
+        if self.popen.poll() is None:
+            self.popen.kill()  # SIGKILL: nothing of the child may outlive the test
+        self.popen.wait(timeout=30)
+        if self.popen.stdout is not None:
+            self.popen.stdout.close()

@@ -67,11 +67,7 @@ class Probe:
         return line
 
     def stop(self) -> None:
-        if self.popen.poll() is None:
-            self.popen.kill()
-        self.popen.wait(timeout=30)
-        if self.popen.stdout is not None:
-            self.popen.stdout.close()
+        self.output.close()
 
 
 @pytest.fixture

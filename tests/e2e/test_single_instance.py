@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -69,11 +68,7 @@ class Process:
         return self.output.next_line(0) is None and not self.output.seen
 
     def kill(self) -> None:
-        if self.popen.poll() is None:
-            self.popen.send_signal(signal.SIGKILL)
-            self.popen.wait(timeout=30)
-        if self.popen.stdout is not None:
-            self.popen.stdout.close()
+        self.output.close()
 
 
 @pytest.fixture

@@ -1,32 +1,25 @@
 """The chat widgets for everyone: in another language, with the keyboard and a screen reader,
 and across a live switch between a light and a dark theme.
 
-Translation is checked with a pseudo-translation: ``lupdate`` extracts the strings of the
-chat modules, each translation is its source wrapped in ⟦…⟧, ``lrelease`` compiles that, and
-the widgets are built with it installed. English left on screen was either never extracted or
-is looked up at run time under another context than lupdate filed it under.
+Translation is checked with a pseudo-translation of the chat modules (tests/support/
+pseudo_translation.py): each string reads ⟦its English⟧.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import PySide6
 import pytest
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTranslator, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QImage, QPalette, QTextCursor, QTextTable
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QLabel,
     QPlainTextEdit,
-    QStyleFactory,
     QVBoxLayout,
     QWidget,
 )
@@ -45,6 +38,9 @@ from assistant.ui.message_view import MessageView
 from assistant.ui.notice_bar import NoticeBar
 from assistant.ui.prose_view import ProseView
 from tests.gui.test_attachment_widgets import make_attachment
+from tests.gui.test_message_view import Msg
+from tests.support.palettes import PaletteSwitch, contrast_over, light_palette_then_back
+from tests.support.pseudo_translation import compile_pseudo_translation, translation_installed
 
 pytestmark = [
     pytest.mark.gui,
@@ -78,46 +74,18 @@ print("hello")
 # -- the pseudo-translation ------------------------------------------------------------------
 
 
-def qt_tool(name: str) -> Path:
-    """Qt's ``lupdate`` / ``lrelease`` as PySide6 ships them."""
-    package = Path(PySide6.__file__).resolve().parent
-    for candidate in (package / name, package / "Qt" / "libexec" / name):
-        if candidate.is_file():
-            return candidate
-    found = shutil.which(f"pyside6-{name}") or shutil.which(name)
-    if found is None:
-        pytest.skip(f"Qt's {name} is not installed")
-    return Path(found)
-
-
 @pytest.fixture(scope="module")
 def pseudo_qm(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("pseudo")
-    ts = folder / "chat.ts"
-    sources = [str(ROOT / "assistant" / "ui" / f"{name}.py") for name in CHAT_MODULES]
-    subprocess.run([str(qt_tool("lupdate")), *sources, "-ts", str(ts)],
-                   check=True, capture_output=True)
-    tree = ET.parse(ts)
-    for message in tree.iter("message"):
-        translation = message.find("translation")
-        assert translation is not None
-        translation.text = f"⟦{message.findtext('source')}⟧"
-        translation.attrib.pop("type", None)
-    tree.write(ts, encoding="utf-8", xml_declaration=True)
-    qm = folder / "chat.qm"
-    subprocess.run([str(qt_tool("lrelease")), str(ts), "-qm", str(qm)],
-                   check=True, capture_output=True)
-    return qm
+    sources = [ROOT / "assistant" / "ui" / f"{name}.py" for name in CHAT_MODULES]
+    return compile_pseudo_translation(sources, tmp_path_factory.mktemp("pseudo") / "chat.qm",
+                                      ("⟦", "⟧"))
 
 
 @pytest.fixture
 def pseudo(qapp: QApplication, pseudo_qm: Path) -> Iterator[None]:
     """Every chat string translated to ⟦its English⟧ while the test runs."""
-    translator = QTranslator()
-    assert translator.load(str(pseudo_qm))
-    QCoreApplication.installTranslator(translator)
-    yield
-    QCoreApplication.removeTranslator(translator)
+    with translation_installed(pseudo_qm):
+        yield
 
 
 def english_in(text: str) -> str:
@@ -163,16 +131,9 @@ def untranslated(root: QWidget) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Message:
+class Message(Msg):
     """Shaped like storage's StoredMessage, with pictures and a recording."""
 
-    id: int
-    role: Role
-    text: str
-    status: MessageStatus = MessageStatus.COMPLETE
-    model: str | None = None
-    timings: Timings | None = None
-    error: str | None = None
     images: tuple[ImageAttachment, ...] = ()
     audio: AudioAttachment | None = None
 
@@ -395,60 +356,11 @@ def test_keyboard_focus_is_visible_on_every_chat_button(qtbot: QtBot, tmp_path: 
 # -- a live switch between light and dark ------------------------------------------------------
 
 
-def light_palette() -> QPalette:
-    return QStyleFactory.create("Fusion").standardPalette()
-
-
-def dark_palette() -> QPalette:
-    """A dark Fusion palette as dark themes make them: Dark is darker than the window."""
-    roles = QPalette.ColorRole
-    colors = {
-        roles.Window: "#2b2b2b", roles.WindowText: "#e8e8e8", roles.Base: "#1f1f1f",
-        roles.AlternateBase: "#353535", roles.Text: "#e8e8e8", roles.Button: "#3a3a3a",
-        roles.ButtonText: "#e8e8e8", roles.Light: "#505050", roles.Midlight: "#444444",
-        roles.Mid: "#5a5a5a", roles.Dark: "#1a1a1a", roles.Shadow: "#000000",
-        roles.PlaceholderText: "#9a9a9a", roles.Highlight: "#3d7bd9",
-        roles.HighlightedText: "#ffffff", roles.Link: "#8ab4f8", roles.LinkVisited: "#c58af9",
-        roles.ToolTipBase: "#3a3a3a", roles.ToolTipText: "#e8e8e8", roles.BrightText: "#ffffff",
-    }
-    palette = QPalette(light_palette())
-    for role, name in colors.items():
-        palette.setColor(role, QColor(name))
-    return palette
-
-
 @pytest.fixture
-def theme(qapp: QApplication) -> Iterator[Callable[[QPalette], None]]:
-    """Starts light; ``theme(palette)`` switches the whole application, as Settings does."""
-    original = QPalette(QApplication.palette())
-    QApplication.setPalette(light_palette())
-
-    def switch(palette: QPalette) -> None:
-        QApplication.setPalette(palette)
-        QApplication.processEvents()
-
-    yield switch
-    QApplication.setPalette(original)
-
-
-def _luminance(color: QColor) -> float:
-    def channel(value: float) -> float:
-        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
-
-    return (0.2126 * channel(color.redF()) + 0.7152 * channel(color.greenF())
-            + 0.0722 * channel(color.blueF()))
-
-
-def contrast(ink: QColor, background: QColor) -> float:
-    """WCAG contrast ratio of ``ink`` (blended over the background) on ``background``."""
-    alpha = ink.alphaF()
-    shown = QColor.fromRgbF(
-        ink.redF() * alpha + background.redF() * (1 - alpha),
-        ink.greenF() * alpha + background.greenF() * (1 - alpha),
-        ink.blueF() * alpha + background.blueF() * (1 - alpha),
-    )
-    lighter, darker = sorted((_luminance(shown), _luminance(background)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
+def theme(qapp: QApplication) -> Iterator[PaletteSwitch]:
+    """Starts in Mosaic's light palette; switches the whole application live."""
+    with light_palette_then_back(qapp) as switch:
+        yield switch
 
 
 def pixel(widget: QWidget, x: int, y: int) -> QColor:
@@ -472,18 +384,17 @@ def sheet_color(widget: QWidget) -> QColor:
 
 
 def test_the_transcript_repaints_in_the_new_theme(
-    qtbot: QtBot, theme: Callable[[QPalette], None], tmp_path: Path
+    qtbot: QtBot, theme: PaletteSwitch, tmp_path: Path
 ) -> None:
     chat = open_chat(qtbot, tmp_path)
     chat.view.set_notice(2, "Answered with the model you had loaded then.")
     canvas = chat.view.widget()
     bubble = chat.view.message_widget(1)
     code = chat.window.findChild(CodeBlockWidget)
-    light = light_palette()
+    light = theme.light
     assert close_to(pixel(canvas, 4, 4), role(light, QPalette.ColorRole.Base))
 
-    dark = dark_palette()
-    theme(dark)
+    dark = theme.to_dark()
     roles = QPalette.ColorRole
     assert close_to(pixel(canvas, 4, 4), role(dark, roles.Base))
     assert close_to(pixel(bubble, bubble.width() // 2, 2), role(dark, roles.AlternateBase))
@@ -492,32 +403,31 @@ def test_the_transcript_repaints_in_the_new_theme(
     # Muted words stay readable: the language of the code, the note above an answer.
     language = code.findChild(QLabel, "codeLanguage")
     notice = chat.view.message_widget(2).findChild(QLabel, "notice")
-    assert contrast(language.palette().color(language.foregroundRole()),
+    assert contrast_over(language.palette().color(language.foregroundRole()),
                     role(dark, roles.Window)) >= 3
-    assert contrast(notice.palette().color(notice.foregroundRole()),
+    assert contrast_over(notice.palette().color(notice.foregroundRole()),
                     role(dark, roles.Base)) >= 3
 
-    theme(light)
+    theme.to_light()
     assert close_to(pixel(canvas, 4, 4), role(light, roles.Base))
     assert close_to(pixel(bubble, bubble.width() // 2, 2), role(light, roles.AlternateBase))
 
 
 def test_status_lines_are_readable_in_either_theme(
-    qtbot: QtBot, theme: Callable[[QPalette], None], tmp_path: Path
+    qtbot: QtBot, theme: PaletteSwitch, tmp_path: Path
 ) -> None:
     chat = open_chat(qtbot, tmp_path)
     chat.view.set_message_state(2, MessageStatus.ERROR, error="The model stopped answering.")
     line = chat.view.message_widget(2).findChild(QLabel, "statusLine")
     roles = QPalette.ColorRole
-    light = light_palette()
-    assert contrast(sheet_color(line), role(light, roles.Base)) >= 4.5
-    dark = dark_palette()
-    theme(dark)
+    light = theme.light
+    assert contrast_over(sheet_color(line), role(light, roles.Base)) >= 4.5
+    dark = theme.to_dark()
     on_dark = sheet_color(line)
     assert on_dark != QColor("#b3261e")
-    assert contrast(on_dark, role(dark, roles.Base)) >= 4.5
+    assert contrast_over(on_dark, role(dark, roles.Base)) >= 4.5
     chat.view.set_message_state(2, MessageStatus.COMPLETE)
-    assert contrast(sheet_color(line), role(dark, roles.Base)) >= 3
+    assert contrast_over(sheet_color(line), role(dark, roles.Base)) >= 3
 
 
 def _ink_lightness(icon: QIcon) -> float:
@@ -530,7 +440,7 @@ def _ink_lightness(icon: QIcon) -> float:
 
 
 def test_the_composer_repaints_in_the_new_theme(
-    qtbot: QtBot, theme: Callable[[QPalette], None], tmp_path: Path
+    qtbot: QtBot, theme: PaletteSwitch, tmp_path: Path
 ) -> None:
     chat = open_chat(qtbot, tmp_path)
     strip = chat.composer.attachments
@@ -540,23 +450,23 @@ def test_the_composer_repaints_in_the_new_theme(
     assert not gone.readable
     quick = strip.quick_action_buttons()["Describe"]
     roles = QPalette.ColorRole
-    light, dark = light_palette(), dark_palette()
+    light = theme.light
     assert close_to(pixel(gone.thumbnail, 4, 26), role(light, roles.Midlight))
-    theme(dark)
+    dark = theme.to_dark()
     # The drawn paperclip turns light on the dark window (unless the desktop has its own).
     if not QIcon.hasThemeIcon("mail-attachment"):
         assert _ink_lightness(chat.composer.attach_button.icon()) > 150
     assert close_to(pixel(quick, quick.width() // 2, 3), role(dark, roles.Button))
-    assert contrast(sheet_color(estimate), role(dark, roles.Window)) >= 4.5
+    assert contrast_over(sheet_color(estimate), role(dark, roles.Window)) >= 4.5
     assert close_to(pixel(gone.thumbnail, 4, 26), role(dark, roles.Midlight))
-    theme(light)
+    theme.to_light()
     if not QIcon.hasThemeIcon("mail-attachment"):
         assert _ink_lightness(chat.composer.attach_button.icon()) < 100
-    assert contrast(sheet_color(estimate), role(light, roles.Window)) >= 4.5
+    assert contrast_over(sheet_color(estimate), role(light, roles.Window)) >= 4.5
 
 
 def test_pictures_recordings_links_and_tables_repaint_in_the_new_theme(
-    qtbot: QtBot, theme: Callable[[QPalette], None], tmp_path: Path
+    qtbot: QtBot, theme: PaletteSwitch, tmp_path: Path
 ) -> None:
     chat = open_chat(qtbot, tmp_path)
     question = chat.view.message_widget(1)
@@ -565,8 +475,7 @@ def test_pictures_recordings_links_and_tables_repaint_in_the_new_theme(
     play = question.audio_row.button
     prose = chat.view.message_widget(2).findChild(ProseView)
     roles = QPalette.ColorRole
-    dark = dark_palette()
-    theme(dark)
+    dark = theme.to_dark()
     assert close_to(pixel(gone, gone.width() // 2, 4), role(dark, roles.Midlight))
     assert close_to(pixel(play, play.width() - 6, play.height() // 2), role(dark, roles.Button))
     cursor = QTextCursor(prose.document())

@@ -3,25 +3,16 @@ keyboard, for screen readers, and in another language."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import PySide6
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, QTranslator
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QApplication,
-    QMenu,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractButton, QApplication, QMenu, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from assistant.ui.conversation_item_delegate import relative_time
@@ -32,6 +23,9 @@ from assistant.ui.notice_bar import NoticeBar, error_color
 from assistant.ui.push_to_talk import shortcut_problem
 from assistant.ui.recording_bar import LEVEL_GREEN, LEVEL_GREEN_DARK, RecordingBar
 from assistant.ui.system_prompt_dialog import SystemPromptDialog
+from assistant.ui.theme import contrast_ratio
+from tests.support.palettes import PaletteSwitch, light_palette_then_back
+from tests.support.pseudo_translation import compile_pseudo_translation, translation_installed
 
 pytestmark = [
     pytest.mark.gui,
@@ -59,46 +53,12 @@ class Conv:
 
 
 
-def dark_palette() -> QPalette:
-    """A dark palette like the one the app switches to (every colour group)."""
-    palette = QPalette()
-    for role, color in ((QPalette.ColorRole.Window, "#202124"),
-                        (QPalette.ColorRole.WindowText, "#e8eaed"),
-                        (QPalette.ColorRole.Base, "#17181a"),
-                        (QPalette.ColorRole.AlternateBase, "#26272a"),
-                        (QPalette.ColorRole.Text, "#e8eaed"),
-                        (QPalette.ColorRole.Button, "#303134"),
-                        (QPalette.ColorRole.ButtonText, "#e8eaed"),
-                        (QPalette.ColorRole.Mid, "#5f6368"),
-                        (QPalette.ColorRole.Highlight, "#8ab4f8"),
-                        (QPalette.ColorRole.HighlightedText, "#202124")):
-        palette.setColor(role, QColor(color))
-    return palette
-
-
 @pytest.fixture
-def app_palette(qapp: QApplication) -> Iterator[QApplication]:
-    """Lets a test switch the application's palette; the original comes back afterwards."""
-    original = QPalette(qapp.palette())
-    yield qapp
-    qapp.setPalette(original)
-
-
-def go_dark(app: QApplication) -> None:
-    app.setPalette(dark_palette())
-    QCoreApplication.processEvents()
-
-
-def luminance(color: QColor) -> float:
-    def channel(value: float) -> float:
-        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
-    return (0.2126 * channel(color.redF()) + 0.7152 * channel(color.greenF())
-            + 0.0722 * channel(color.blueF()))
-
-
-def contrast(a: QColor, b: QColor) -> float:
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
+def theme(qapp: QApplication) -> Iterator[PaletteSwitch]:
+    """Starts in Mosaic's light palette; a test switches the application to dark with
+    ``to_dark``; the original palette comes back afterwards."""
+    with light_palette_then_back(qapp) as switch:
+        yield switch
 
 
 @pytest.fixture
@@ -156,30 +116,32 @@ def unnamed_controls(root: QWidget) -> list[QWidget]:
 # -- the theme changes while the window is open ----------------------------------------------
 
 
-def test_an_error_notice_follows_a_switch_to_dark(hosted: Show, app_palette) -> None:
+def test_an_error_notice_follows_a_switch_to_dark(hosted: Show, theme: PaletteSwitch) -> None:
     bar = NoticeBar()
     hosted(bar)
     bar.show_error("The model file is damaged; download it again.")
     light_error = window_text(bar._label)
     assert painted_background(bar).lightness() > 180, "a light tint on a light window"
 
-    go_dark(app_palette)
+    dark = theme.to_dark()
     dark_error = window_text(bar._label)
-    assert dark_error == error_color(dark_palette()) != light_error
-    assert contrast(dark_error, painted_background(bar)) >= 4.5, "readable on the dark tint"
+    assert dark_error == error_color(dark) != light_error
+    assert contrast_ratio(dark_error, painted_background(bar)) >= 4.5, \
+        "readable on the dark tint"
     assert painted_background(bar).lightness() < 80, "the tint follows the dark window"
 
 
-def test_an_info_notice_keeps_the_theme_text_colour(hosted: Show, app_palette) -> None:
+def test_an_info_notice_keeps_the_theme_text_colour(hosted: Show, theme: PaletteSwitch) -> None:
     bar = NoticeBar()
     hosted(bar)
     bar.show_error("First a problem.")
     bar.show_info("The model finished loading.")
-    go_dark(app_palette)
-    assert window_text(bar._label) == QColor("#e8eaed"), "not stuck in the light theme's black"
+    dark = theme.to_dark()
+    assert window_text(bar._label) == dark.color(QPalette.ColorRole.WindowText), \
+        "not stuck in the light theme's black"
 
 
-def test_the_model_bar_recolours_its_dot_and_error(hosted: Show, app_palette,
+def test_the_model_bar_recolours_its_dot_and_error(hosted: Show, theme: PaletteSwitch,
                                                    tmp_path: Path) -> None:
     panel = ModelPanel()
     hosted(panel, 760, 110)
@@ -189,17 +151,16 @@ def test_the_model_bar_recolours_its_dot_and_error(hosted: Show, app_palette,
     panel.show_model_error(model, "gemma.gguf is incomplete; download it again.")
     light_dot = window_text(panel._dot)
 
-    go_dark(app_palette)
-    dark = dark_palette()
+    dark = theme.to_dark()
     window = dark.color(QPalette.ColorRole.Window)
     assert window_text(panel._dot) != light_dot
-    assert contrast(window_text(panel._dot), window) >= 4.5
+    assert contrast_ratio(window_text(panel._dot), window) >= 4.5
     assert window_text(panel._note) == error_color(dark)
-    assert contrast(window_text(panel._note), window) >= 4.5
+    assert contrast_ratio(window_text(panel._note), window) >= 4.5
 
 
 def test_the_recording_bar_and_its_meter_follow_a_switch_to_dark(hosted: Show,
-                                                                 app_palette) -> None:
+                                                                 theme: PaletteSwitch) -> None:
     bar = RecordingBar()
     hosted(bar, 600, 80)
     bar.show_listening()
@@ -209,15 +170,16 @@ def test_the_recording_bar_and_its_meter_follow_a_switch_to_dark(hosted: Show,
     fill = meter.grab().toImage().pixelColor(meter.width() // 8, meter.height() // 2)
     assert fill == QColor(LEVEL_GREEN)
 
-    go_dark(app_palette)
+    theme.to_dark()
     background = painted_background(bar)
     assert background.lightness() < 80, "the tint follows the dark text-box colour"
     fill = meter.grab().toImage().pixelColor(meter.width() // 8, meter.height() // 2)
     assert fill == QColor(LEVEL_GREEN_DARK)
-    assert contrast(fill, background) >= 3, "the level stands out on the dark bar"
+    assert contrast_ratio(fill, background) >= 3, "the level stands out on the dark bar"
 
 
-def test_the_microphone_is_drawn_in_the_theme_text_colour(hosted: Show, app_palette) -> None:
+def test_the_microphone_is_drawn_in_the_theme_text_colour(hosted: Show,
+                                                          theme: PaletteSwitch) -> None:
     mic = MicButton()
     hosted(mic, 80, 60)
 
@@ -228,7 +190,7 @@ def test_the_microphone_is_drawn_in_the_theme_text_colour(hosted: Show, app_pale
         return max(pixels, key=lambda c: c.alpha())  # the most solid stroke pixel
 
     assert ink().lightness() < 100, "dark on the light theme"
-    go_dark(app_palette)
+    theme.to_dark()
     assert ink().lightness() > 180, "light on the dark theme"
 
 
@@ -318,41 +280,18 @@ def test_rows_are_read_with_their_age(hosted: Show) -> None:
 # -- another language --------------------------------------------------------------------------
 
 
-def _qt_tool(name: str) -> str | None:
-    beside = Path(PySide6.__file__).parent / name
-    return str(beside) if beside.exists() else shutil.which(f"pyside6-{name}")
-
-
 @pytest.fixture(scope="module")
 def marked_qm(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A translation of these files' strings where every text reads ‹source›."""
-    lupdate, lrelease = _qt_tool("lupdate"), _qt_tool("lrelease")
-    if lupdate is None or lrelease is None:
-        pytest.skip("Qt's lupdate and lrelease are not installed")
-    folder = tmp_path_factory.mktemp("marked")
-    ts, qm = folder / "marked.ts", folder / "marked.qm"
-    subprocess.run([lupdate, *(str(UI / name) for name in CONTROL_FILES), "-ts", str(ts)],
-                   check=True, capture_output=True, timeout=120)
-    tree = ET.parse(ts)
-    for message in tree.iter("message"):
-        source = message.findtext("source") or ""
-        translation = message.find("translation")
-        assert translation is not None
-        translation.attrib.pop("type", None)
-        translation.text = f"‹{source}›"
-    tree.write(ts, encoding="utf-8", xml_declaration=True)
-    subprocess.run([lrelease, str(ts), "-qm", str(qm)], check=True, capture_output=True,
-                   timeout=120)
-    return qm
+    return compile_pseudo_translation((UI / name for name in CONTROL_FILES),
+                                      tmp_path_factory.mktemp("marked") / "marked.qm",
+                                      ("‹", "›"))
 
 
 @pytest.fixture
 def marked(qapp: QApplication, marked_qm: Path) -> Iterator[None]:
-    translator = QTranslator()
-    assert translator.load(str(marked_qm))
-    qapp.installTranslator(translator)
-    yield
-    qapp.removeTranslator(translator)
+    with translation_installed(marked_qm):
+        yield
 
 
 def test_every_string_is_looked_up_under_the_context_it_was_extracted_with(

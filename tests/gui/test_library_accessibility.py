@@ -5,12 +5,12 @@ through Qt's translation in the context lupdate extracts it under."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt, QTranslator
+from PySide6.QtCore import Qt, QTranslator
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -39,58 +39,22 @@ from assistant.ui.models_window import ModelsWindow
 from assistant.ui.network_settings import MIRROR_DESCRIPTIONS, NetworkSettingsGroup
 from assistant.ui.notice_bar import error_color
 from assistant.ui.speech_settings import SpeechSettingsGroup
+from assistant.ui.theme import contrast_ratio
 from assistant.ui.welcome_page import WelcomePage
+from tests.support.palettes import PaletteSwitch, light_palette_then_back
 
 pytestmark = [pytest.mark.gui]
 
 Role = QPalette.ColorRole
 GB = 1_000_000_000
 
-# The two palettes the app switches between (the roles these views draw with).
-LIGHT: Mapping[Role, str] = {
-    Role.Window: "#efefef", Role.WindowText: "#1c1c1c", Role.Base: "#ffffff",
-    Role.AlternateBase: "#f5f5f5", Role.Text: "#1c1c1c", Role.Button: "#f0f0f0",
-    Role.ButtonText: "#1c1c1c", Role.Mid: "#b4b4b4", Role.Highlight: "#1f6fb8",
-    Role.HighlightedText: "#ffffff", Role.Link: "#1a5fb4", Role.PlaceholderText: "#6f6f6f",
-}
-DARK: Mapping[Role, str] = {
-    Role.Window: "#2b2b2b", Role.WindowText: "#e6e6e6", Role.Base: "#1e1e1e",
-    Role.AlternateBase: "#333333", Role.Text: "#e6e6e6", Role.Button: "#353535",
-    Role.ButtonText: "#e6e6e6", Role.Mid: "#5a5a5a", Role.Highlight: "#2f6fbf",
-    Role.HighlightedText: "#ffffff", Role.Link: "#8ab4f8", Role.PlaceholderText: "#9a9a9a",
-}
-
-
-def palette_of(colors: Mapping[Role, str]) -> QPalette:
-    palette = QPalette()
-    for role, color in colors.items():
-        palette.setColor(role, QColor(color))
-    return palette
-
-
-def contrast(a: QColor, b: QColor) -> float:
-    """WCAG contrast ratio of two colours."""
-    def luminance(c: QColor) -> float:
-        def channel(v: float) -> float:
-            return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
-        return (0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF())
-                + 0.0722 * channel(c.blueF()))
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
-
 
 @pytest.fixture
-def theme(qapp: QApplication) -> Iterator[QApplication]:
-    """Starts light; the test switches to dark with ``go_dark``; put back afterwards."""
-    before = QPalette(qapp.palette())
-    qapp.setPalette(palette_of(LIGHT))
-    yield qapp
-    qapp.setPalette(before)
-
-
-def go_dark(app: QApplication) -> None:
-    app.setPalette(palette_of(DARK))
-    QCoreApplication.processEvents()
+def theme(qapp: QApplication) -> Iterator[PaletteSwitch]:
+    """Starts in Mosaic's light palette; the test switches to dark with ``to_dark``; the
+    original palette comes back afterwards."""
+    with light_palette_then_back(qapp) as switch:
+        yield switch
 
 
 def show(qtbot: QtBot, widget: QWidget, width: int = 800, height: int = 600) -> None:
@@ -150,7 +114,7 @@ def job(state: JobState = JobState.RUNNING, **changes: object) -> DownloadJob:
 
 
 def test_a_failed_download_and_the_row_frame_take_the_dark_colours(
-        qtbot: QtBot, theme: QApplication) -> None:
+        qtbot: QtBot, theme: PaletteSwitch) -> None:
     view = DownloadsView()
     show(qtbot, view)
     view.set_jobs([job(JobState.FAILED, error="The disk is full; free 2 GB and resume.",
@@ -158,18 +122,18 @@ def test_a_failed_download_and_the_row_frame_take_the_dark_colours(
     row = view.row(VISION.id)
     assert row is not None
     light_error = text_color(row.status_label)
-    assert light_error == error_color(palette_of(LIGHT))
+    assert light_error == error_color(theme.light)
     frame_light = pixel(row, row.width() // 2, 0)
-    assert frame_light == QColor(LIGHT[Role.Mid])
+    assert frame_light == theme.light.color(Role.Mid)
 
-    go_dark(theme)
+    theme.to_dark()
 
-    assert text_color(row.status_label) == error_color(palette_of(DARK)) != light_error
-    assert contrast(text_color(row.status_label), QColor(DARK[Role.Window])) >= 4.5
-    assert pixel(row, row.width() // 2, 0) == QColor(DARK[Role.Mid])  # the frame, redrawn
+    assert text_color(row.status_label) == error_color(theme.dark) != light_error
+    assert contrast_ratio(text_color(row.status_label), theme.dark.color(Role.Window)) >= 4.5
+    assert pixel(row, row.width() // 2, 0) == theme.dark.color(Role.Mid)  # the frame, redrawn
 
 
-def test_muted_notes_take_the_dark_placeholder_colour(qtbot: QtBot, theme: QApplication,
+def test_muted_notes_take_the_dark_placeholder_colour(qtbot: QtBot, theme: PaletteSwitch,
                                                        tmp_path: Path) -> None:
     downloads = DownloadsView()
     show(qtbot, downloads)
@@ -177,31 +141,31 @@ def test_muted_notes_take_the_dark_placeholder_colour(qtbot: QtBot, theme: QAppl
     show(qtbot, installed)
     installed.set_models([], {}, 0, str(tmp_path))
     muted = (downloads.empty_label, installed.empty_label, installed.footer_label)
-    assert all(text_color(label) == QColor(LIGHT[Role.PlaceholderText]) for label in muted)
+    assert all(text_color(label) == theme.light.color(Role.PlaceholderText) for label in muted)
 
-    go_dark(theme)
+    theme.to_dark()
 
     for label in muted:
-        assert text_color(label) == QColor(DARK[Role.PlaceholderText]), label.text()
-        assert contrast(text_color(label), QColor(DARK[Role.Window])) >= 3
+        assert text_color(label) == theme.dark.color(Role.PlaceholderText), label.text()
+        assert contrast_ratio(text_color(label), theme.dark.color(Role.Window)) >= 3
 
 
-def test_catalog_fit_badges_take_the_dark_colours(qtbot: QtBot, theme: QApplication) -> None:
+def test_catalog_fit_badges_take_the_dark_colours(qtbot: QtBot, theme: PaletteSwitch) -> None:
     catalog = CatalogView()
     show(qtbot, catalog)
     catalog.set_entries([VISION], {VISION.id: TIGHT}, set(), set())
     light = catalog.item(VISION.id).foreground(FIT).color()
-    assert light == fit_color(Fit.TIGHT, palette_of(LIGHT))
+    assert light == fit_color(Fit.TIGHT, theme.light)
 
-    go_dark(theme)
+    theme.to_dark()
 
     dark = catalog.item(VISION.id).foreground(FIT).color()
-    assert dark == fit_color(Fit.TIGHT, palette_of(DARK)) != light
-    assert contrast(dark, QColor(DARK[Role.Base])) >= 3
+    assert dark == fit_color(Fit.TIGHT, theme.dark) != light
+    assert contrast_ratio(dark, theme.dark.color(Role.Base)) >= 3
 
 
 def test_a_broken_installed_model_keeps_a_readable_error_colour(
-        qtbot: QtBot, theme: QApplication, tmp_path: Path) -> None:
+        qtbot: QtBot, theme: PaletteSwitch, tmp_path: Path) -> None:
     view = InstalledModelsView()
     show(qtbot, view)
     broken = installed(tmp_path / "broken.gguf",
@@ -210,45 +174,45 @@ def test_a_broken_installed_model_keeps_a_readable_error_colour(
     view.select(broken.path)
     item = view.item(broken.path)
     assert item is not None
-    assert item.foreground(NAME).color() == error_color(palette_of(LIGHT))
-    assert text_color(view.details_label) == error_color(palette_of(LIGHT))
+    assert item.foreground(NAME).color() == error_color(theme.light)
+    assert text_color(view.details_label) == error_color(theme.light)
 
-    go_dark(theme)
+    theme.to_dark()
 
-    assert item.foreground(NAME).color() == error_color(palette_of(DARK))
-    assert text_color(view.details_label) == error_color(palette_of(DARK))
-    assert contrast(text_color(view.details_label), QColor(DARK[Role.Window])) >= 4.5
+    assert item.foreground(NAME).color() == error_color(theme.dark)
+    assert text_color(view.details_label) == error_color(theme.dark)
+    assert contrast_ratio(text_color(view.details_label), theme.dark.color(Role.Window)) >= 4.5
 
 
 def test_the_first_run_page_is_redrawn_in_the_dark_colours(qtbot: QtBot,
-                                                           theme: QApplication) -> None:
+                                                           theme: PaletteSwitch) -> None:
     page = WelcomePage()
     show(qtbot, page, 760, 700)
     page.set_recommendation(VISION, GOOD, SPEECH, GOOD, "This machine: 4 GB memory")
     button, card = page.download_button, page.vision_card
-    assert pixel(button, 5, button.height() // 2) == QColor(LIGHT[Role.Highlight])
-    assert pixel(card, card.width() // 2, card.height() - 3) == QColor(LIGHT[Role.Base])
-    assert fit_color(Fit.GOOD, palette_of(LIGHT)).name() in card.fit_label.text()
+    assert pixel(button, 5, button.height() // 2) == theme.light.color(Role.Highlight)
+    assert pixel(card, card.width() // 2, card.height() - 3) == theme.light.color(Role.Base)
+    assert fit_color(Fit.GOOD, theme.light).name() in card.fit_label.text()
 
-    go_dark(theme)
+    theme.to_dark()
 
-    assert pixel(button, 5, button.height() // 2) == QColor(DARK[Role.Highlight])
-    assert pixel(card, card.width() // 2, card.height() - 3) == QColor(DARK[Role.Base])
-    assert pixel(card, card.width() // 2, 0) == QColor(DARK[Role.Mid])  # the card's frame
-    dark_fit = fit_color(Fit.GOOD, palette_of(DARK))
+    assert pixel(button, 5, button.height() // 2) == theme.dark.color(Role.Highlight)
+    assert pixel(card, card.width() // 2, card.height() - 3) == theme.dark.color(Role.Base)
+    assert pixel(card, card.width() // 2, 0) == theme.dark.color(Role.Mid)  # the card's frame
+    dark_fit = fit_color(Fit.GOOD, theme.dark)
     assert dark_fit.name() in card.fit_label.text()
-    assert contrast(dark_fit, QColor(DARK[Role.Base])) >= 3
-    assert text_color(page.machine_label) == QColor(DARK[Role.PlaceholderText])
-    assert text_color(card.caption_label) == QColor(DARK[Role.PlaceholderText])
-    assert text_color(page.intro_label) == QColor(DARK[Role.WindowText])  # not stuck light
+    assert contrast_ratio(dark_fit, theme.dark.color(Role.Base)) >= 3
+    assert text_color(page.machine_label) == theme.dark.color(Role.PlaceholderText)
+    assert text_color(card.caption_label) == theme.dark.color(Role.PlaceholderText)
+    assert text_color(page.intro_label) == theme.dark.color(Role.WindowText)  # not stuck light
     # The rows of downloads started from the page follow too (no style sheet above them).
     page.set_jobs([job()])
     row = page.downloads.row(VISION.id)
-    assert row is not None and text_color(row.name_label) == QColor(DARK[Role.WindowText])
+    assert row is not None and text_color(row.name_label) == theme.dark.color(Role.WindowText)
 
 
 def test_settings_and_import_sentences_take_the_dark_error_colour(
-        qtbot: QtBot, theme: QApplication, tmp_path: Path) -> None:
+        qtbot: QtBot, theme: PaletteSwitch, tmp_path: Path) -> None:
     speech = SpeechSettingsGroup(shortcuts_in_use={"Ctrl+N": "New conversation"})
     show(qtbot, speech)
     speech.load(replace(SpeechSettings(), push_to_talk_key="Ctrl+N"))  # refused: in use
@@ -261,14 +225,14 @@ def test_settings_and_import_sentences_take_the_dark_error_colour(
     show(qtbot, dialog, 500, 200)
     labels = (speech.key_problem_label, network.endpoint_note, dialog.refused)
     assert all(label.isVisible() and label.text() for label in labels)
-    assert all(text_color(label) == error_color(palette_of(LIGHT)) for label in labels)
+    assert all(text_color(label) == error_color(theme.light) for label in labels)
 
-    go_dark(theme)
+    theme.to_dark()
 
     for label in labels:
-        assert text_color(label) == error_color(palette_of(DARK)), label.text()
+        assert text_color(label) == error_color(theme.dark), label.text()
     network.endpoint.setCurrentText("https://hf-mirror.com")  # usable: the note is plain
-    assert text_color(network.endpoint_note) == QColor(DARK[Role.WindowText])
+    assert text_color(network.endpoint_note) == theme.dark.color(Role.WindowText)
 
 
 # -- names for screen readers, and the keyboard ----------------------------------------------
