@@ -30,7 +30,7 @@ from assistant.ui.models_window import ModelsWindow
 from assistant.ui.settings_dialog import SettingsDialog
 from assistant.ui.shortcuts_dialog import ShortcutsDialog, window_keys
 from assistant.ui.theme import apply_theme, restore_theme, theme_snapshot
-from assistant.ui.translations import install_translations, remove_translations
+from assistant.ui.translations import install_translations
 from tests.gui.conftest import open_window
 from tests.support.layout_check import layout_problems, save_screenshot, window_size_problems
 
@@ -78,7 +78,7 @@ def look(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[Look]:
     apply_theme(qapp, chosen.theme)
     assert install_translations(qapp, chosen.language) == chosen.language
     yield chosen
-    remove_translations(qapp)
+    install_translations(qapp, "en")  # what the session's other GUI tests expect
     QLocale.setDefault(locale_before)
     restore_theme(qapp, theme_before)
 
