@@ -35,6 +35,8 @@ CATALOG = "mosaic"
 # language → whether its .ts holds only plural (%n) messages
 LANGUAGES = {"zh_CN": False, "en": True}
 
+# Modules lupdate scans: Qt ones, and Qt-free ones using assistant.core.i18n.translate.
+_TRANSLATES = re.compile(r"PySide6|\bassistant\.core\.i18n\b|from assistant\.core import i18n")
 _QT_PLACEHOLDER = re.compile(r"%L?(?:[1-9][0-9]?|n)")
 _ENTITY = re.compile(r"&(?:[A-Za-z]+|#[0-9]+|#x[0-9A-Fa-f]+);")
 _MNEMONIC = re.compile(r"&[^&\s]")
@@ -71,10 +73,11 @@ def find_tool(name: str) -> Path:
 
 
 def source_files(root: Path = SOURCE_ROOT) -> list[Path]:
-    """The modules that can call Qt's translate: those importing PySide6."""
+    """The modules that can translate: those importing PySide6 (Qt's translate) or
+    ``assistant.core.i18n`` (the Qt-free layers' ``translate``)."""
     return sorted(path for path in root.rglob("*.py")
                   if "__pycache__" not in path.parts
-                  and "PySide6" in path.read_text(encoding="utf-8"))
+                  and _TRANSLATES.search(path.read_text(encoding="utf-8")))
 
 
 def ts_path(language: str, ts_dir: Path = TS_DIR) -> Path:

@@ -14,6 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from assistant.core.atomic_file import write_atomically
+from assistant.core.i18n import translate
 from assistant.models.catalog import CatalogEntry, ModelKind, file_destination
 from assistant.models.gguf_inspect import format_bytes
 
@@ -61,25 +62,33 @@ class DownloadJob:
     def status_line(self) -> str:
         """What the row under the progress bar says, e.g. "1.2 GB of 3.4 GB · 12 MB/s · 3 min
         left"."""
-        amount = f"{format_bytes(self.done_bytes)} of {format_bytes(self.total_bytes)}"
+        amount = translate("DownloadJob", "{done} of {total}").format(
+            done=format_bytes(self.done_bytes), total=format_bytes(self.total_bytes))
         if self.state is JobState.RUNNING:
             if self.verifying:
-                return f"Checking {self.current_file or 'the file'}…"
+                if self.current_file:
+                    return translate("DownloadJob", "Checking {file}…").format(
+                        file=self.current_file)
+                return translate("DownloadJob", "Checking the file…")
             parts = [amount]
             if self.bytes_per_second > 0:
-                parts.append(f"{format_bytes(int(self.bytes_per_second))}/s")
+                parts.append(translate("DownloadJob", "{size}/s").format(
+                    size=format_bytes(int(self.bytes_per_second))))
             if self.eta_s is not None:
-                parts.append(f"{format_duration(self.eta_s)} left")
+                parts.append(translate("DownloadJob", "{duration} left").format(
+                    duration=format_duration(self.eta_s)))
             return " · ".join(parts)
         if self.state is JobState.QUEUED:
-            return f"Waiting for another download to finish · {amount}"
+            return translate("DownloadJob", "Waiting for another download to finish · "
+                             "{amount}").format(amount=amount)
         if self.state is JobState.PAUSED:
-            return f"Paused · {amount}"
+            return translate("DownloadJob", "Paused · {amount}").format(amount=amount)
         if self.state is JobState.FAILED:
-            return self.error or "The download failed."
+            return self.error or translate("DownloadJob", "The download failed.")
         if self.state is JobState.DONE:
-            return f"Ready · {format_bytes(self.total_bytes)}"
-        return "Cancelled"
+            return translate("DownloadJob", "Ready · {size}").format(
+                size=format_bytes(self.total_bytes))
+        return translate("DownloadJob", "Cancelled")
 
 
 def new_job(entry: CatalogEntry, models_dir: Path) -> DownloadJob:
@@ -92,11 +101,12 @@ def format_duration(seconds: float) -> str:
     """"about 40 s", "3 min", "1 h 05 min"."""
     seconds = max(0, round(seconds))
     if seconds < 60:
-        return f"{max(seconds, 1)} s"
+        return translate("Duration", "{seconds} s").format(seconds=max(seconds, 1))
     minutes = round(seconds / 60)
     if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60:02d} min"
+        return translate("Duration", "{minutes} min").format(minutes=minutes)
+    return translate("Duration", "{hours} h {minutes} min").format(
+        hours=minutes // 60, minutes=f"{minutes % 60:02d}")
 
 
 @dataclass

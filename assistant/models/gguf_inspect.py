@@ -16,6 +16,7 @@ from typing import Any
 
 from gguf.constants import LlamaFileType
 
+from assistant.core.i18n import translate
 from assistant.models.gguf_header import (
     GGUFHeader,
     HeaderCorrupt,
@@ -72,21 +73,23 @@ class GGUFInfo:
         """One line for people, e.g. "gemma-3-270m · gemma3 · Q4_K_M · 253 MB · 32k context"."""
         parts = [self.name, self.architecture, self.quantization, format_bytes(self.file_size)]
         if self.is_projector:
-            parts.append("vision projector")
+            parts.append(translate("ModelFile", "vision projector"))
         elif self.context_length:
-            parts.append(f"{_format_context(self.context_length)} context")
+            parts.append(translate("ModelFile", "{tokens} context").format(
+                tokens=_format_context(self.context_length)))
         return " · ".join(parts)
 
 
 def format_bytes(n: int) -> str:
-    """Decimal units, as file managers show them: "253 MB", "9.1 GB"."""
+    """Decimal units, as file managers show them: "253 MB", "9.1 GB" (the unit symbols are
+    the same in every language we ship; only "bytes" is translated)."""
     if n >= 1_000_000_000:
         return f"{n / 1e9:.1f} GB"
     if n >= 1_000_000:
         return f"{n / 1e6:.0f} MB"
     if n >= 1_000:
         return f"{n / 1e3:.0f} KB"
-    return f"{n} bytes"
+    return translate("ModelFile", "{count} bytes").format(count=n)
 
 
 def _format_context(n: int) -> str:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from assistant.core.i18n import translate
 from assistant.models.catalog import CatalogEntry, ModelKind, file_destination
 from assistant.models.checkpoint_meta import read_whisper_checkpoint
 from assistant.models.gguf_inspect import ModelFileError
@@ -119,8 +120,9 @@ def _language_model(path: Path, chosen: str | None,
     info = setup.model
     if info.is_projector:
         return _unusable(path, entry, ModelKind.CHAT,
-                         f"{path.name} is a vision projector, not a language model; give it "
-                         "a name containing mmproj and put it beside its model.")
+                         translate("ModelInventory", "{file} is a vision projector, not a "
+                                   "language model; give it a name containing mmproj and put "
+                                   "it beside its model.").format(file=path.name))
     projector = Path(setup.projector.path) if setup.projector else None
     return InstalledModel(
         path=path, kind=ModelKind.VISION if projector else ModelKind.CHAT,
@@ -232,8 +234,9 @@ def delete_installed(
             continue
         except OSError as exc:
             raise ModelFileError(
-                f"Mosaic could not delete {path.name} ({exc.strerror or exc}); check the "
-                f"permissions of {path.parent}, or delete it yourself.") from None
+                translate("ModelInventory", "Mosaic could not delete {file} ({reason}); check "
+                          "the permissions of {folder}, or delete it yourself.").format(
+                    file=path.name, reason=exc.strerror or exc, folder=path.parent)) from None
         removed.append(path)
     _remove_empty_folders(model.path.parent, models_dir)
     if projector is not None and not keep_projector:

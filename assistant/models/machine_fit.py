@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from assistant.core.hardware import available_memory_bytes
+from assistant.core.i18n import translate
 from assistant.models.catalog import Catalog, CatalogEntry, ModelKind
 from assistant.models.gguf_inspect import format_bytes
 
@@ -226,43 +227,53 @@ def judge_fit(entry: CatalogEntry, machine: MachineResources, n_ctx: int = 4096,
     if verdict.fit is not Fit.TOO_BIG and free is not None and still_to_download > free:
         return FitVerdict(
             Fit.TOO_BIG, verdict.needed_bytes, verdict.where,
-            f"Not enough disk space: the {format_bytes(still_to_download)} download does not "
-            f"fit in the {format_bytes(free)} free where models are kept; free some space "
-            "first.")
+            translate("MachineFit", "Not enough disk space: the {download} download does not "
+                      "fit in the {free} free where models are kept; free some space first.")
+            .format(download=format_bytes(still_to_download), free=format_bytes(free)))
     return verdict
 
 
 def _memory_verdict(entry: CatalogEntry, machine: MachineResources, n_ctx: int) -> FitVerdict:
     memory_need = estimate_entry_memory(entry, n_ctx)
     vram = machine.vram_bytes
-    gpu_need, gpu = 0, ""
+    gpu_need = 0
+    gpu_sizes: dict[str, str] = {}
     if vram:
         gpu_need = estimate_entry_memory(entry, n_ctx, on_gpu=True)
-        gpu = (f"the GPU's {_machine_size(vram)}"
-               + (f" ({machine.gpu_name})" if machine.gpu_name else ""))
+        gpu_sizes = {"need": _need_size(gpu_need), "vram": _machine_size(vram),
+                     "gpu": machine.gpu_name}
         if gpu_need <= GPU_GOOD_SHARE * vram:
-            return FitVerdict(Fit.GOOD, gpu_need, "GPU",
-                              f"Needs about {_need_size(gpu_need)}; fits in {gpu}.")
+            sentence = (translate("MachineFit", "Needs about {need}; fits in the GPU's {vram} "
+                                  "({gpu}).") if machine.gpu_name
+                        else translate("MachineFit", "Needs about {need}; fits in the GPU's "
+                                       "{vram}."))
+            return FitVerdict(Fit.GOOD, gpu_need, "GPU", sentence.format(**gpu_sizes))
     total = _memory_budget(machine)
     if total is None:
         return FitVerdict(Fit.GOOD, memory_need, "memory",
-                          f"Needs about {_need_size(memory_need)} of memory; this machine's "
-                          "memory is unknown, so check that it has that much.")
-    memory = f"this machine's {_machine_size(total)} of memory"
+                          translate("MachineFit", "Needs about {need} of memory; this "
+                                    "machine's memory is unknown, so check that it has that "
+                                    "much.").format(need=_need_size(memory_need)))
+    sizes = {"need": _need_size(memory_need), "memory": _machine_size(total)}
     if memory_need <= MEMORY_GOOD_SHARE * total:
         return FitVerdict(Fit.GOOD, memory_need, "memory",
-                          f"Needs about {_need_size(memory_need)}; fits in {memory}.")
+                          translate("MachineFit", "Needs about {need}; fits in this "
+                                    "machine's {memory} of memory.").format(**sizes))
     if vram and gpu_need <= GPU_TIGHT_SHARE * vram:
-        return FitVerdict(Fit.TIGHT, gpu_need, "GPU",
-                          f"Tight: needs about {_need_size(gpu_need)} of {gpu}; close other "
-                          "programs that use the GPU first.")
+        sentence = (translate("MachineFit", "Tight: needs about {need} of the GPU's {vram} "
+                              "({gpu}); close other programs that use the GPU first.")
+                    if machine.gpu_name
+                    else translate("MachineFit", "Tight: needs about {need} of the GPU's "
+                                   "{vram}; close other programs that use the GPU first."))
+        return FitVerdict(Fit.TIGHT, gpu_need, "GPU", sentence.format(**gpu_sizes))
     if memory_need <= MEMORY_TIGHT_SHARE * total:
         return FitVerdict(Fit.TIGHT, memory_need, "memory",
-                          f"Tight: needs about {_need_size(memory_need)} of {memory}; close "
-                          "other programs before using it.")
+                          translate("MachineFit", "Tight: needs about {need} of this "
+                                    "machine's {memory} of memory; close other programs "
+                                    "before using it.").format(**sizes))
     return FitVerdict(Fit.TOO_BIG, memory_need, "memory",
-                      f"Too big: needs about {_need_size(memory_need)}, this machine has "
-                      f"{_machine_size(total)} of memory.")
+                      translate("MachineFit", "Too big: needs about {need}, this machine has "
+                                "{memory} of memory.").format(**sizes))
 
 
 def _memory_budget(machine: MachineResources) -> int | None:
@@ -375,15 +386,19 @@ def assess_machine(catalog: Catalog, models_dir: Path, n_ctx: int) -> MachineAss
 
 def machine_summary(machine: MachineResources) -> str:
     """"This computer: 16 GB memory · NVIDIA RTX 4070 (12 GB) · 120 GB free for models"."""
-    parts = [f"{format_bytes(machine.total_ram_bytes)} memory" if machine.total_ram_bytes
-             else "memory unknown"]
+    parts = [translate("MachineFit", "{size} memory").format(
+                 size=format_bytes(machine.total_ram_bytes)) if machine.total_ram_bytes
+             else translate("MachineFit", "memory unknown")]
     if machine.vram_bytes:
-        parts.append(f"{machine.gpu_name or 'GPU'} ({format_bytes(machine.vram_bytes)})")
+        parts.append(translate("MachineFit", "{gpu} ({size})").format(
+            gpu=machine.gpu_name or translate("MachineFit", "GPU"),
+            size=format_bytes(machine.vram_bytes)))
     else:
-        parts.append("no GPU found")
+        parts.append(translate("MachineFit", "no GPU found"))
     if machine.free_disk_bytes is not None:
-        parts.append(f"{format_bytes(machine.free_disk_bytes)} free for models")
-    return "This computer: " + " · ".join(parts)
+        parts.append(translate("MachineFit", "{size} free for models").format(
+            size=format_bytes(machine.free_disk_bytes)))
+    return translate("MachineFit", "This computer: {parts}").format(parts=" · ".join(parts))
 
 
 __all__ = [

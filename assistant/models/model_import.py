@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from assistant.core.i18n import translate
 from assistant.models.checkpoint_meta import looks_like_checkpoint, read_whisper_checkpoint
 from assistant.models.gguf_inspect import ModelFileError, format_bytes, inspect_gguf
 from assistant.models.registry import PROJECTOR_PREFIX, find_local_models
@@ -73,33 +74,40 @@ def inspect_import(path: str | Path) -> ImportCandidate:
     path = Path(path)
     label = path.name or str(path)
     if path.is_dir():
-        raise ModelFileError(f"{path} is a folder; choose the model file inside it (a .gguf "
-                             "or .pt file).")
+        raise ModelFileError(translate("ModelImport", "{path} is a folder; choose the model "
+                                       "file inside it (a .gguf or .pt file).").format(path=path))
     if path.name.lower().endswith(".part"):
-        raise ModelFileError(f"{label} is an unfinished download; let the download finish "
-                             "(or download the model again), then import the finished file.")
+        raise ModelFileError(translate("ModelImport", "{file} is an unfinished download; let "
+                                       "the download finish (or download the model again), "
+                                       "then import the finished file.").format(file=label))
     try:
         with path.open("rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             head = handle.read(_HEAD_BYTES)
     except FileNotFoundError:
-        raise ModelFileError(f"{path} does not exist; it may have been moved or deleted, so "
-                             "choose it again.") from None
+        raise ModelFileError(translate("ModelImport", "{path} does not exist; it may have been "
+                                       "moved or deleted, so choose it again.").format(
+                                           path=path)) from None
     except PermissionError:
-        raise ModelFileError(f"Mosaic is not allowed to read {label}; check the file's "
-                             "permissions.") from None
+        raise ModelFileError(translate("ModelImport", "Mosaic is not allowed to read {file}; "
+                                       "check the file's permissions.").format(
+                                           file=label)) from None
     except OSError as exc:
-        raise ModelFileError(f"Mosaic could not read {label} ({exc.strerror or exc}); check "
-                             "that the disk is attached and the file is readable.") from None
+        raise ModelFileError(translate("ModelImport", "Mosaic could not read {file} ({reason}); "
+                                       "check that the disk is attached and the file is "
+                                       "readable.").format(
+                                           file=label, reason=exc.strerror or exc)) from None
     if size == 0:
-        raise ModelFileError(f"{label} is empty (0 bytes); the download or copy failed, so "
-                             "get the file again.")
+        raise ModelFileError(translate("ModelImport", "{file} is empty (0 bytes); the download "
+                                       "or copy failed, so get the file again.").format(
+                                           file=label))
     if head[:4] == b"GGUF":
         return _gguf_candidate(path)
     if looks_like_checkpoint(head):
         if head.startswith(b"PK") and not _is_torch_zip(path):
-            raise ModelFileError(f"{label} is a zip archive, not a model file; unpack it and "
-                                 "import the .gguf or .pt file inside.")
+            raise ModelFileError(translate("ModelImport", "{file} is a zip archive, not a model "
+                                           "file; unpack it and import the .gguf or .pt file "
+                                           "inside.").format(file=label))
         return _speech_candidate(path)
     if path.suffix.lower() == ".gguf" and head[:4] in (b"lmgg", b"fmgg", b"tjgg"):
         inspect_gguf(path)  # raises the sentence for old GGML files
@@ -117,16 +125,24 @@ def _gguf_candidate(path: Path) -> ImportCandidate:
     meta = info.projector
     assert meta is not None
     if not meta.has_vision:
-        raise ModelFileError(f"{path.name} is an audio projector; Mosaic imports vision "
-                             "projectors only, so choose the vision mmproj file of your model.")
+        raise ModelFileError(translate("ModelImport", "{file} is an audio projector; Mosaic "
+                                       "imports vision projectors only, so choose the vision "
+                                       "mmproj file of your model.").format(file=path.name))
     damage = meta.damage()
     if damage:
-        raise ModelFileError(f"{path.name} is damaged ({damage}), so llama.cpp cannot use it; "
-                             "download the mmproj file again.")
+        raise ModelFileError(translate("ModelImport", "{file} is damaged ({damage}), so "
+                                       "llama.cpp cannot use it; download the mmproj file "
+                                       "again.").format(file=path.name, damage=damage))
     family = vision_family(meta)
-    described = "" if family is VisionFamily.OTHER else f" ({family.value})"
-    summary = (f"vision projector for {meta.output_width}-wide models{described}"
-               if meta.output_width else f"vision projector{described}")
+    named = family is not VisionFamily.OTHER
+    if meta.output_width:
+        summary = (translate("ModelImport", "vision projector for {width}-wide models "
+                             "({family})") if named
+                   else translate("ModelImport", "vision projector for {width}-wide models"))
+    else:
+        summary = (translate("ModelImport", "vision projector ({family})") if named
+                   else translate("ModelImport", "vision projector"))
+    summary = summary.format(width=meta.output_width, family=family.value)
     stem = path.stem if PROJECTOR_PREFIX in path.stem.lower() else f"mmproj-{path.stem}"
     return ImportCandidate(
         source=path, kind=ImportKind.VISION_PROJECTOR, name=info.name,
@@ -151,41 +167,49 @@ def _is_torch_zip(path: Path) -> bool:
         return True  # let the checkpoint reader say what is wrong with it
 
 
-_IMAGE_MAGICS = ((b"\x89PNG", "an image (PNG)"), (b"\xff\xd8\xff", "an image (JPEG)"),
-                 (b"GIF8", "an image (GIF)"), (b"BM", "an image (BMP)"))
+_IMAGE_MAGICS = ((b"\x89PNG", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF8", "GIF"),
+                 (b"BM", "BMP"))
 
 
 def _not_a_model(label: str, head: bytes, size: int) -> str:
     """The sentence for a file that is none of the three kinds, naming what it is."""
-    what = next((kind for magic, kind in _IMAGE_MAGICS if head.startswith(magic)), None)
+    image = next((kind for magic, kind in _IMAGE_MAGICS if head.startswith(magic)), None)
     if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
-        what = "an image (WebP)"
-    elif head.startswith(b"RIFF") and head[8:12] == b"WAVE":
-        what = "a sound recording (WAV)"
-    elif head.startswith(b"%PDF"):
-        what = "a PDF document"
-    if what:
-        return (f"{label} is {what}, not a model file; choose a .gguf model, an mmproj .gguf "
-                "projector or a Whisper .pt checkpoint.")
+        image = "WebP"
+    if image:
+        return translate("ModelImport", "{file} is an image ({format}), not a model file; "
+                         "choose a .gguf model, an mmproj .gguf projector or a Whisper .pt "
+                         "checkpoint.").format(file=label, format=image)
+    if head.startswith(b"RIFF") and head[8:12] == b"WAVE":
+        return translate("ModelImport", "{file} is a sound recording (WAV), not a model file; "
+                         "choose a .gguf model, an mmproj .gguf projector or a Whisper .pt "
+                         "checkpoint.").format(file=label)
+    if head.startswith(b"%PDF"):
+        return translate("ModelImport", "{file} is a PDF document, not a model file; choose a "
+                         ".gguf model, an mmproj .gguf projector or a Whisper .pt "
+                         "checkpoint.").format(file=label)
     if len(head) >= 10 and head[8:10] in (b'{"', b"{'") \
             and struct.unpack("<Q", head[:8])[0] < size:
-        return (f"{label} is a safetensors file, which llama.cpp cannot run; convert it to "
-                "GGUF first (llama.cpp's convert_hf_to_gguf.py) or download a GGUF version of "
-                "the model.")
+        return translate("ModelImport", "{file} is a safetensors file, which llama.cpp cannot "
+                         "run; convert it to GGUF first (llama.cpp's convert_hf_to_gguf.py) or "
+                         "download a GGUF version of the model.").format(file=label)
     lowered = head.lstrip().lower()
     if lowered.startswith((b"<!doctype html", b"<html", b"<head", b"<?xml")):
-        return (f"{label} is a web page, not a model file (a download that saved an error or "
-                "login page); download the model again.")
+        return translate("ModelImport", "{file} is a web page, not a model file (a download "
+                         "that saved an error or login page); download the model "
+                         "again.").format(file=label)
     try:
         text = head.decode("utf-8")
     except UnicodeDecodeError:
         text = None
     if text is not None and all(ch.isprintable() or ch in "\r\n\t" for ch in text):
-        return (f"{label} is a text file, not a model file; choose a .gguf model, an mmproj "
-                ".gguf projector or a Whisper .pt checkpoint.")
+        return translate("ModelImport", "{file} is a text file, not a model file; choose a "
+                         ".gguf model, an mmproj .gguf projector or a Whisper .pt "
+                         "checkpoint.").format(file=label)
     shown = "".join(chr(b) if 32 <= b < 127 else f"\\x{b:02x}" for b in head[:8])
-    return (f'{label} is not a model file Mosaic can import (it starts with "{shown}"); choose '
-            "a .gguf model, an mmproj .gguf projector or a Whisper .pt checkpoint.")
+    return translate("ModelImport", '{file} is not a model file Mosaic can import (it starts '
+                     'with "{start}"); choose a .gguf model, an mmproj .gguf projector or a '
+                     "Whisper .pt checkpoint.").format(file=label, start=shown)
 
 
 # --- registering ----------------------------------------------------------------------------
@@ -376,8 +400,10 @@ def _check_free_space(models_dir: Path, needed: int) -> None:
         return
     if free < needed:
         raise ModelFileError(
-            f"Importing needs {format_bytes(needed)} but only {format_bytes(free)} is free on "
-            f"{where}; free some space, or link the files instead of copying them.")
+            translate("ModelImport", "Importing needs {needed} but only {free} is free on "
+                      "{where}; free some space, or link the files instead of copying "
+                      "them.").format(needed=format_bytes(needed), free=format_bytes(free),
+                                      where=where))
 
 
 def _make_folders(folder: Path) -> list[Path]:
@@ -411,8 +437,9 @@ def _copy(step: _Step, done: int, total: int, progress: Callable[[int, int], Non
         written[-1] = destination
     except FileNotFoundError as exc:
         if exc.filename and Path(exc.filename) == source:
-            raise ModelFileError(f"{source.name} is no longer at {source.parent}; choose it "
-                                 "again.") from None
+            raise ModelFileError(translate("ModelImport", "{file} is no longer at {folder}; "
+                                           "choose it again.").format(
+                                               file=source.name, folder=source.parent)) from None
         raise _write_error(exc, source.name, destination.parent) from None
     except OSError as exc:
         raise _write_error(exc, source.name, destination.parent) from None
@@ -429,20 +456,25 @@ def _link(source: Path, destination: Path) -> None:
         os.link(source, destination)
     except OSError as exc:
         raise ModelFileError(
-            f"Mosaic could not link {source.name} into {destination.parent} "
-            f"({exc.strerror or exc}); import a copy instead.") from None
+            translate("ModelImport", "Mosaic could not link {file} into {folder} ({reason}); "
+                      "import a copy instead.").format(
+                file=source.name, folder=destination.parent,
+                reason=exc.strerror or exc)) from None
 
 
 def _write_error(exc: OSError, name: str, folder: Path) -> ModelFileError:
     if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-        return ModelFileError(f"The disk holding {folder} is full, so {name} could not be "
-                              "imported; free some space, or link the file instead of "
-                              "copying it.")
+        return ModelFileError(translate("ModelImport", "The disk holding {folder} is full, so "
+                                        "{file} could not be imported; free some space, or "
+                                        "link the file instead of copying it.").format(
+                                            folder=folder, file=name))
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return ModelFileError(f"Mosaic is not allowed to write in {folder}; check the "
-                              "folder's permissions or choose another models folder.")
-    return ModelFileError(f"Mosaic could not import {name} into {folder} "
-                          f"({exc.strerror or exc}); check the disk and try again.")
+        return ModelFileError(translate("ModelImport", "Mosaic is not allowed to write in "
+                                        "{folder}; check the folder's permissions or choose "
+                                        "another models folder.").format(folder=folder))
+    return ModelFileError(translate("ModelImport", "Mosaic could not import {file} into "
+                                    "{folder} ({reason}); check the disk and try again.").format(
+                                        file=name, folder=folder, reason=exc.strerror or exc))
 
 
 def _undo(written: list[Path], created: list[Path]) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 import PySide6
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
+from assistant.core import i18n
 from assistant.core.settings import LANGUAGES
 from assistant.resources import resources_dir
 
@@ -97,6 +98,9 @@ def remove_translations(app: QCoreApplication) -> None:
         translator = _installed.pop()
         app.removeTranslator(translator)
         translator.deleteLater()
+    i18n.install_translator(None)
+    global _running_language
+    _running_language = FALLBACK
 
 
 _running_language = FALLBACK
@@ -136,6 +140,8 @@ def install_translations(app: QCoreApplication, choice: str) -> str:
     for translator in translators:
         app.installTranslator(translator)
         _installed.append(translator)
+    # The Qt-free layers' sentences (machine fit, downloads, imports) follow the same catalog.
+    i18n.install_translator(QCoreApplication.translate)
     QLocale.setDefault(_locale_for(language))
     global _running_language
     _running_language = language

@@ -723,6 +723,49 @@
     </message>
 </context>
 <context>
+    <name>DownloadJob</name>
+    <message>
+        <source>{done} of {total}</source>
+        <translation>{done} / {total}</translation>
+    </message>
+    <message>
+        <source>Checking {file}…</source>
+        <translation>正在校验 {file}…</translation>
+    </message>
+    <message>
+        <source>Checking the file…</source>
+        <translation>正在校验文件…</translation>
+    </message>
+    <message>
+        <source>{size}/s</source>
+        <translation>{size}/秒</translation>
+    </message>
+    <message>
+        <source>{duration} left</source>
+        <translation>剩余 {duration}</translation>
+    </message>
+    <message>
+        <source>Waiting for another download to finish · {amount}</source>
+        <translation>正在等待其他下载完成 · {amount}</translation>
+    </message>
+    <message>
+        <source>Paused · {amount}</source>
+        <translation>已暂停 · {amount}</translation>
+    </message>
+    <message>
+        <source>The download failed.</source>
+        <translation>下载失败。</translation>
+    </message>
+    <message>
+        <source>Ready · {size}</source>
+        <translation>已就绪 · {size}</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+</context>
+<context>
     <name>DownloadRow</name>
     <message>
         <source>Download of {name}</source>
@@ -820,6 +863,21 @@
     <message>
         <source>Drop images to attach, or recordings to transcribe</source>
         <translation>拖放图片以附加，或拖放录音以转写</translation>
+    </message>
+</context>
+<context>
+    <name>Duration</name>
+    <message>
+        <source>{seconds} s</source>
+        <translation>{seconds} 秒</translation>
+    </message>
+    <message>
+        <source>{minutes} min</source>
+        <translation>{minutes} 分钟</translation>
+    </message>
+    <message>
+        <source>{hours} h {minutes} min</source>
+        <translation>{hours} 小时 {minutes} 分钟</translation>
     </message>
 </context>
 <context>
@@ -1074,6 +1132,73 @@
     <message>
         <source>Microphone level</source>
         <translation>麦克风音量</translation>
+    </message>
+</context>
+<context>
+    <name>MachineFit</name>
+    <message>
+        <source>Not enough disk space: the {download} download does not fit in the {free} free where models are kept; free some space first.</source>
+        <translation>磁盘空间不足：需要下载 {download}，但存放模型的位置只剩 {free} 可用空间；请先腾出一些空间。</translation>
+    </message>
+    <message>
+        <source>Needs about {need}; fits in the GPU&apos;s {vram} ({gpu}).</source>
+        <translation>约需 {need}；GPU 的 {vram} 显存（{gpu}）足够容纳。</translation>
+    </message>
+    <message>
+        <source>Needs about {need}; fits in the GPU&apos;s {vram}.</source>
+        <translation>约需 {need}；GPU 的 {vram} 显存足够容纳。</translation>
+    </message>
+    <message>
+        <source>Needs about {need} of memory; this machine&apos;s memory is unknown, so check that it has that much.</source>
+        <translation>约需 {need} 内存；无法得知本机内存大小，请确认本机有这么多内存。</translation>
+    </message>
+    <message>
+        <source>Needs about {need}; fits in this machine&apos;s {memory} of memory.</source>
+        <translation>约需 {need}；本机的 {memory} 内存足够容纳。</translation>
+    </message>
+    <message>
+        <source>Tight: needs about {need} of the GPU&apos;s {vram} ({gpu}); close other programs that use the GPU first.</source>
+        <translation>较紧张：约需 GPU 的 {vram} 显存（{gpu}）中的 {need}；请先关闭其他使用 GPU 的程序。</translation>
+    </message>
+    <message>
+        <source>Tight: needs about {need} of the GPU&apos;s {vram}; close other programs that use the GPU first.</source>
+        <translation>较紧张：约需 GPU 的 {vram} 显存中的 {need}；请先关闭其他使用 GPU 的程序。</translation>
+    </message>
+    <message>
+        <source>Tight: needs about {need} of this machine&apos;s {memory} of memory; close other programs before using it.</source>
+        <translation>较紧张：约需本机 {memory} 内存中的 {need}；使用前请关闭其他程序。</translation>
+    </message>
+    <message>
+        <source>Too big: needs about {need}, this machine has {memory} of memory.</source>
+        <translation>太大：约需 {need}，而本机只有 {memory} 内存。</translation>
+    </message>
+    <message>
+        <source>{size} memory</source>
+        <translation>{size} 内存</translation>
+    </message>
+    <message>
+        <source>memory unknown</source>
+        <translation>内存大小未知</translation>
+    </message>
+    <message>
+        <source>{gpu} ({size})</source>
+        <translation>{gpu}（{size}）</translation>
+    </message>
+    <message>
+        <source>GPU</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <source>no GPU found</source>
+        <translation>未找到 GPU</translation>
+    </message>
+    <message>
+        <source>{size} free for models</source>
+        <translation>{size} 可用于存放模型</translation>
+    </message>
+    <message>
+        <source>This computer: {parts}</source>
+        <translation>本机：{parts}</translation>
     </message>
 </context>
 <context>
@@ -1407,6 +1532,128 @@
     </message>
 </context>
 <context>
+    <name>ModelFile</name>
+    <message>
+        <source>vision projector</source>
+        <translation>视觉投影器</translation>
+    </message>
+    <message>
+        <source>{tokens} context</source>
+        <translation>{tokens} 上下文</translation>
+    </message>
+    <message>
+        <source>{count} bytes</source>
+        <translation>{count} 字节</translation>
+    </message>
+</context>
+<context>
+    <name>ModelImport</name>
+    <message>
+        <source>{path} is a folder; choose the model file inside it (a .gguf or .pt file).</source>
+        <translation>{path} 是一个文件夹；请选择其中的模型文件（.gguf 或 .pt 文件）。</translation>
+    </message>
+    <message>
+        <source>{file} is an unfinished download; let the download finish (or download the model again), then import the finished file.</source>
+        <translation>{file} 是尚未完成的下载；请等待下载完成（或重新下载模型），然后导入完整的文件。</translation>
+    </message>
+    <message>
+        <source>{path} does not exist; it may have been moved or deleted, so choose it again.</source>
+        <translation>{path} 不存在，可能已被移动或删除；请重新选择。</translation>
+    </message>
+    <message>
+        <source>Mosaic is not allowed to read {file}; check the file&apos;s permissions.</source>
+        <translation>Mosaic 无权读取 {file}；请检查该文件的权限。</translation>
+    </message>
+    <message>
+        <source>Mosaic could not read {file} ({reason}); check that the disk is attached and the file is readable.</source>
+        <translation>Mosaic 无法读取 {file}（{reason}）；请确认磁盘已连接且文件可读。</translation>
+    </message>
+    <message>
+        <source>{file} is empty (0 bytes); the download or copy failed, so get the file again.</source>
+        <translation>{file} 是空文件（0 字节），下载或复制失败了；请重新获取该文件。</translation>
+    </message>
+    <message>
+        <source>{file} is a zip archive, not a model file; unpack it and import the .gguf or .pt file inside.</source>
+        <translation>{file} 是 zip 压缩包，不是模型文件；请解压后导入其中的 .gguf 或 .pt 文件。</translation>
+    </message>
+    <message>
+        <source>{file} is an audio projector; Mosaic imports vision projectors only, so choose the vision mmproj file of your model.</source>
+        <translation>{file} 是音频投影器；Mosaic 只导入视觉投影器，请选择你的模型对应的视觉 mmproj 文件。</translation>
+    </message>
+    <message>
+        <source>{file} is damaged ({damage}), so llama.cpp cannot use it; download the mmproj file again.</source>
+        <translation>{file} 已损坏（{damage}），llama.cpp 无法使用；请重新下载该 mmproj 文件。</translation>
+    </message>
+    <message>
+        <source>vision projector for {width}-wide models ({family})</source>
+        <translation>适用于 {width} 维模型的视觉投影器（{family}）</translation>
+    </message>
+    <message>
+        <source>vision projector for {width}-wide models</source>
+        <translation>适用于 {width} 维模型的视觉投影器</translation>
+    </message>
+    <message>
+        <source>vision projector ({family})</source>
+        <translation>视觉投影器（{family}）</translation>
+    </message>
+    <message>
+        <source>vision projector</source>
+        <translation>视觉投影器</translation>
+    </message>
+    <message>
+        <source>{file} is an image ({format}), not a model file; choose a .gguf model, an mmproj .gguf projector or a Whisper .pt checkpoint.</source>
+        <translation>{file} 是图片（{format}），不是模型文件；请选择 .gguf 模型、mmproj .gguf 投影器或 Whisper .pt 检查点。</translation>
+    </message>
+    <message>
+        <source>{file} is a sound recording (WAV), not a model file; choose a .gguf model, an mmproj .gguf projector or a Whisper .pt checkpoint.</source>
+        <translation>{file} 是录音（WAV），不是模型文件；请选择 .gguf 模型、mmproj .gguf 投影器或 Whisper .pt 检查点。</translation>
+    </message>
+    <message>
+        <source>{file} is a PDF document, not a model file; choose a .gguf model, an mmproj .gguf projector or a Whisper .pt checkpoint.</source>
+        <translation>{file} 是 PDF 文档，不是模型文件；请选择 .gguf 模型、mmproj .gguf 投影器或 Whisper .pt 检查点。</translation>
+    </message>
+    <message>
+        <source>{file} is a safetensors file, which llama.cpp cannot run; convert it to GGUF first (llama.cpp&apos;s convert_hf_to_gguf.py) or download a GGUF version of the model.</source>
+        <translation>{file} 是 safetensors 文件，llama.cpp 无法运行；请先将其转换为 GGUF（使用 llama.cpp 的 convert_hf_to_gguf.py），或下载该模型的 GGUF 版本。</translation>
+    </message>
+    <message>
+        <source>{file} is a web page, not a model file (a download that saved an error or login page); download the model again.</source>
+        <translation>{file} 是网页，不是模型文件（下载时保存成了错误页或登录页）；请重新下载模型。</translation>
+    </message>
+    <message>
+        <source>{file} is a text file, not a model file; choose a .gguf model, an mmproj .gguf projector or a Whisper .pt checkpoint.</source>
+        <translation>{file} 是文本文件，不是模型文件；请选择 .gguf 模型、mmproj .gguf 投影器或 Whisper .pt 检查点。</translation>
+    </message>
+    <message>
+        <source>{file} is not a model file Mosaic can import (it starts with &quot;{start}&quot;); choose a .gguf model, an mmproj .gguf projector or a Whisper .pt checkpoint.</source>
+        <translation>{file} 不是 Mosaic 能导入的模型文件（其开头为“{start}”）；请选择 .gguf 模型、mmproj .gguf 投影器或 Whisper .pt 检查点。</translation>
+    </message>
+    <message>
+        <source>Importing needs {needed} but only {free} is free on {where}; free some space, or link the files instead of copying them.</source>
+        <translation>导入需要 {needed}，但 {where} 只剩 {free} 可用空间；请腾出一些空间，或改为链接文件而非复制。</translation>
+    </message>
+    <message>
+        <source>{file} is no longer at {folder}; choose it again.</source>
+        <translation>{file} 已不在 {folder} 中；请重新选择。</translation>
+    </message>
+    <message>
+        <source>Mosaic could not link {file} into {folder} ({reason}); import a copy instead.</source>
+        <translation>Mosaic 无法将 {file} 链接到 {folder}（{reason}）；请改为导入副本。</translation>
+    </message>
+    <message>
+        <source>The disk holding {folder} is full, so {file} could not be imported; free some space, or link the file instead of copying it.</source>
+        <translation>{folder} 所在的磁盘已满，无法导入 {file}；请腾出一些空间，或改为链接文件而非复制。</translation>
+    </message>
+    <message>
+        <source>Mosaic is not allowed to write in {folder}; check the folder&apos;s permissions or choose another models folder.</source>
+        <translation>Mosaic 无权写入 {folder}；请检查该文件夹的权限，或选择其他模型文件夹。</translation>
+    </message>
+    <message>
+        <source>Mosaic could not import {file} into {folder} ({reason}); check the disk and try again.</source>
+        <translation>Mosaic 无法将 {file} 导入到 {folder}（{reason}）；请检查磁盘后重试。</translation>
+    </message>
+</context>
+<context>
     <name>ModelImportFlow</name>
     <message>
         <source>Model files (*.gguf *.pt)</source>
@@ -1467,6 +1714,17 @@
     <message>
         <source>Imported {names}.</source>
         <translation>已导入 {names}。</translation>
+    </message>
+</context>
+<context>
+    <name>ModelInventory</name>
+    <message>
+        <source>{file} is a vision projector, not a language model; give it a name containing mmproj and put it beside its model.</source>
+        <translation>{file} 是视觉投影器，不是语言模型；请将它重命名为包含 mmproj 的名称，并放在对应模型旁边。</translation>
+    </message>
+    <message>
+        <source>Mosaic could not delete {file} ({reason}); check the permissions of {folder}, or delete it yourself.</source>
+        <translation>Mosaic 无法删除 {file}（{reason}）；请检查 {folder} 的权限，或手动删除它。</translation>
     </message>
 </context>
 <context>

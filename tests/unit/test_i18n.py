@@ -1,0 +1,55 @@
+"""The Qt-free layers' sentences go through an installable translator: English (the source
+text) until the interface installs one, then whatever it returns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from assistant.core import i18n
+from assistant.core.i18n import install_translator, translate
+from assistant.models.download_jobs import format_duration
+from assistant.models.machine_fit import MachineResources, machine_summary
+
+GiB = 1024**3
+MACHINE = MachineResources(total_ram_bytes=int(25.3e9), available_ram_bytes=8 * GiB,
+                           vram_bytes=None, gpu_name=None, free_disk_bytes=int(69.7e9))
+ENGLISH = "This computer: 25.3 GB memory · no GPU found · 69.7 GB free for models"
+
+
+@pytest.fixture(autouse=True)
+def no_translator() -> Iterator[None]:
+    install_translator(None)
+    yield
+    install_translator(None)
+
+
+def test_without_a_translator_the_english_source_text_is_returned() -> None:
+    assert translate("Any", "Left {thing} as it was.") == "Left {thing} as it was."
+    assert machine_summary(MACHINE) == ENGLISH
+
+
+def test_an_installed_translator_changes_the_machine_line() -> None:
+    asked: list[tuple[str, str]] = []
+    chinese = {"This computer: {parts}": "本机：{parts}", "{size} memory": "{size} 内存",
+               "no GPU found": "未找到 GPU"}
+
+    def fake(context: str, text: str) -> str:
+        asked.append((context, text))
+        return chinese.get(text, text)
+
+    install_translator(fake)
+    assert machine_summary(MACHINE) == \
+        "本机：25.3 GB 内存 · 未找到 GPU · 69.7 GB free for models"
+    assert ("MachineFit", "This computer: {parts}") in asked
+    assert ("MachineFit", "{size} free for models") in asked  # asked, left English
+
+
+def test_removing_the_translator_brings_english_back() -> None:
+    install_translator(lambda context, text: "«" + text + "»")
+    assert format_duration(125) == "«2 min»"
+    install_translator(None)
+    assert i18n.translate("Duration", "{minutes} min") == "{minutes} min"
+    assert format_duration(125) == "2 min"
+    assert machine_summary(MACHINE) == ENGLISH
