@@ -30,6 +30,7 @@ from enum import StrEnum
 from http.client import HTTPException, HTTPResponse
 from pathlib import Path
 
+from assistant.core.i18n import translate
 from assistant.models.catalog import CatalogFile
 from assistant.models.gguf_inspect import format_bytes
 from assistant.models.hub import (
@@ -169,12 +170,16 @@ def check_free_space(folder: Path, needed_bytes: int, *, label: str | None = Non
     except OSError:
         return
     if free < needed_bytes:
-        what = f"Downloading {label}" if label else "This download"
+        sentence = (translate("Download", "Downloading {file} needs {needed} but only {free} "
+                              "is free on the disk of {folder}; free some space or choose "
+                              "another models folder in Settings, then try again.") if label
+                    else translate("Download", "This download needs {needed} but only {free} "
+                                   "is free on the disk of {folder}; free some space or choose "
+                                   "another models folder in Settings, then try again."))
         raise DownloadError(
             DownloadErrorKind.DISK_FULL,
-            f"{what} needs {format_bytes(needed_bytes)} but only {format_bytes(free)} is free "
-            f"on the disk of {folder}; free some space or choose another models folder in "
-            "Settings, then try again.",
+            sentence.format(file=label, needed=format_bytes(needed_bytes),
+                            free=format_bytes(free), folder=folder),
             retryable=False,
         )
 
@@ -234,24 +239,26 @@ def fetch_file(
     if sha256 is None:
         raise DownloadError(
             DownloadErrorKind.UNVERIFIABLE,
-            f"Mosaic cannot check {label}: neither its catalog nor {host_of(remote.url)} gives "
-            "its checksum, so it was not downloaded; download it yourself and import it.",
+            translate("Download", "Mosaic cannot check {file}: neither its catalog nor {host} "
+                      "gives its checksum, so it was not downloaded; download it yourself and "
+                      "import it.").format(file=label, host=host_of(remote.url)),
             retryable=False,
         )
     if file.sha256 is not None and remote.sha256 is not None and remote.sha256 != file.sha256:
         raise DownloadError(
             DownloadErrorKind.CHECKSUM,
-            f"{host_of(remote.url)} now offers a different {label} than the one Mosaic "
-            "expects (its checksum changed), so it was not downloaded; update Mosaic or "
-            "choose another model.",
+            translate("Download", "{host} now offers a different {file} than the one Mosaic "
+                      "expects (its checksum changed), so it was not downloaded; update Mosaic "
+                      "or choose another model.").format(host=host_of(remote.url), file=label),
             retryable=False,
         )
     if file.size_exact and remote.size is not None and remote.size != file.size_bytes:
         raise DownloadError(
             DownloadErrorKind.SIZE,
-            f"{host_of(remote.url)} says {label} has {remote.size:,} bytes but Mosaic expects "
-            f"{file.size_bytes:,}, so it was not downloaded; update Mosaic or choose another "
-            "model.",
+            translate("Download", "{host} says {file} has {size} bytes but Mosaic expects "
+                      "{expected}, so it was not downloaded; update Mosaic or choose another "
+                      "model.").format(host=host_of(remote.url), file=label,
+                                       size=f"{remote.size:,}", expected=f"{file.size_bytes:,}"),
             retryable=False,
         )
     if (
@@ -358,8 +365,9 @@ class _Download:
         if self.target.sha256 is None:
             raise DownloadError(
                 DownloadErrorKind.UNVERIFIABLE,
-                f"Mosaic cannot check {self.label} because no checksum is known for it, so it "
-                "was not downloaded; download it yourself and import it.",
+                translate("Download", "Mosaic cannot check {file} because no checksum is known "
+                          "for it, so it was not downloaded; download it yourself and import "
+                          "it.").format(file=self.label),
                 retryable=False,
             )
         if self.control.stopping:
@@ -376,8 +384,9 @@ class _Download:
                     discard_partial(self.target.destination)
                     raise DownloadError(
                         DownloadErrorKind.RANGE,
-                        f"{host_of(self.target.url)} could not resume {self.label} (HTTP 416) "
-                        "even after starting over; try again later.",
+                        translate("Download", "{host} could not resume {file} (HTTP 416) even "
+                                  "after starting over; try again later.").format(
+                            host=host_of(self.target.url), file=self.label),
                         retryable=False,
                     ) from None
                 restarted = True
@@ -453,9 +462,10 @@ class _Download:
                 raise
             raise DownloadError(
                 DownloadErrorKind.REDIRECTS,
-                f"{host_of(self.target.url)} kept redirecting the download of {self.label} "
-                "(a redirect loop or too many redirects); try again later or choose another "
-                "hub in Settings.",
+                translate("Download", "{host} kept redirecting the download of {file} (a "
+                          "redirect loop or too many redirects); try again later or choose "
+                          "another hub in Settings.").format(host=host_of(self.target.url),
+                                                             file=self.label),
                 retryable=False,
             ) from None
         except (urllib.error.URLError, OSError, HTTPException) as exc:
@@ -525,9 +535,10 @@ class _Download:
                 if isinstance(exc, TimeoutError):
                     raise DownloadError(
                         DownloadErrorKind.STALLED,
-                        f"The download of {self.label} stalled (no data for "
-                        f"{self.stall_timeout_s:g} seconds); press Resume to continue where it "
-                        "stopped.",
+                        translate("Download", "The download of {file} stalled (no data for "
+                                  "{seconds} seconds); press Resume to continue where it "
+                                  "stopped.").format(file=self.label,
+                                                     seconds=f"{self.stall_timeout_s:g}"),
                     ) from None
                 raise self._dropped() from None
             if not chunk:
@@ -562,8 +573,8 @@ class _Download:
             discard_partial(self.target.destination)
             raise DownloadError(
                 DownloadErrorKind.CHECKSUM,
-                f"{self.label} arrived damaged (its checksum does not match), so it was "
-                "deleted; try the download again.",
+                translate("Download", "{file} arrived damaged (its checksum does not match), "
+                          "so it was deleted; try the download again.").format(file=self.label),
                 retryable=False,
             )
         try:
@@ -642,18 +653,22 @@ class _Download:
     def _dropped(self) -> DownloadError:
         return DownloadError(
             DownloadErrorKind.NETWORK,
-            f"The connection to {host_of(self.target.url)} dropped while downloading "
-            f"{self.label}; check the internet connection, then press Resume to continue "
-            "where it stopped.",
+            translate("Download", "The connection to {host} dropped while downloading {file}; "
+                      "check the internet connection, then press Resume to continue where it "
+                      "stopped.").format(host=host_of(self.target.url), file=self.label),
         )
 
     def _size_error(self, got: int, *, announced: bool) -> DownloadError:
-        said = "announces" if announced else "sent"
+        sentence = (translate("Download", "{host} announces {got} bytes for {file} instead of "
+                              "{expected}, so nothing was kept; try again later or choose "
+                              "another hub in Settings.") if announced
+                    else translate("Download", "{host} sent {got} bytes for {file} instead of "
+                                   "{expected}, so nothing was kept; try again later or choose "
+                                   "another hub in Settings."))
         return DownloadError(
             DownloadErrorKind.SIZE,
-            f"{host_of(self.target.url)} {said} {got:,} bytes for {self.label} instead of "
-            f"{self.total:,}, so nothing was kept; try again later or choose another hub "
-            "in Settings.",
+            sentence.format(host=host_of(self.target.url), got=f"{got:,}", file=self.label,
+                            expected=f"{self.total:,}"),
             retryable=False,
         )
 
@@ -662,21 +677,25 @@ class _Download:
         if exc.errno in _FULL_DISK:
             return DownloadError(
                 DownloadErrorKind.DISK_FULL,
-                f"The disk is full: {self.label} could not be written to {folder}; free some "
-                "space, then press Resume.",
+                translate("Download", "The disk is full: {file} could not be written to "
+                          "{folder}; free some space, then press Resume.").format(
+                    file=self.label, folder=folder),
                 retryable=False,
             )
         if exc.errno in _NO_PERMISSION:
             return DownloadError(
                 DownloadErrorKind.PERMISSION,
-                f"Mosaic may not write to {folder} to save {self.label}; choose a models "
-                "folder you can write to in Settings.",
+                translate("Download", "Mosaic may not write to {folder} to save {file}; choose "
+                          "a models folder you can write to in Settings.").format(
+                    folder=folder, file=self.label),
                 retryable=False,
             )
         return DownloadError(
             DownloadErrorKind.PERMISSION,
-            f"{self.label} could not be saved in {folder} ({exc.strerror or exc}); check that "
-            "the folder exists and can be written to, or choose another in Settings.",
+            translate("Download", "{file} could not be saved in {folder} ({reason}); check that "
+                      "the folder exists and can be written to, or choose another in "
+                      "Settings.").format(file=self.label, folder=folder,
+                                          reason=exc.strerror or exc),
             retryable=False,
         )
 

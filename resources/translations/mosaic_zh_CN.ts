@@ -723,6 +723,73 @@
     </message>
 </context>
 <context>
+    <name>Download</name>
+    <message>
+        <source>Downloading {file} needs {needed} but only {free} is free on the disk of {folder}; free some space or choose another models folder in Settings, then try again.</source>
+        <translation>下载 {file} 需要 {needed}，但 {folder} 所在磁盘只剩 {free} 可用空间；请腾出一些空间，或在“设置”中选择其他模型文件夹，然后重试。</translation>
+    </message>
+    <message>
+        <source>This download needs {needed} but only {free} is free on the disk of {folder}; free some space or choose another models folder in Settings, then try again.</source>
+        <translation>此次下载需要 {needed}，但 {folder} 所在磁盘只剩 {free} 可用空间；请腾出一些空间，或在“设置”中选择其他模型文件夹，然后重试。</translation>
+    </message>
+    <message>
+        <source>Mosaic cannot check {file}: neither its catalog nor {host} gives its checksum, so it was not downloaded; download it yourself and import it.</source>
+        <translation>Mosaic 无法校验 {file}：模型目录和 {host} 都没有提供它的校验和，因此未下载；请自行下载后导入。</translation>
+    </message>
+    <message>
+        <source>{host} now offers a different {file} than the one Mosaic expects (its checksum changed), so it was not downloaded; update Mosaic or choose another model.</source>
+        <translation>{host} 现在提供的 {file} 与 Mosaic 预期的不同（校验和已改变），因此未下载；请更新 Mosaic 或选择其他模型。</translation>
+    </message>
+    <message>
+        <source>{host} says {file} has {size} bytes but Mosaic expects {expected}, so it was not downloaded; update Mosaic or choose another model.</source>
+        <translation>{host} 称 {file} 有 {size} 字节，但 Mosaic 预期为 {expected} 字节，因此未下载；请更新 Mosaic 或选择其他模型。</translation>
+    </message>
+    <message>
+        <source>Mosaic cannot check {file} because no checksum is known for it, so it was not downloaded; download it yourself and import it.</source>
+        <translation>Mosaic 无法校验 {file}，因为不知道它的校验和，因此未下载；请自行下载后导入。</translation>
+    </message>
+    <message>
+        <source>{host} could not resume {file} (HTTP 416) even after starting over; try again later.</source>
+        <translation>即使从头开始，{host} 也无法继续下载 {file}（HTTP 416）；请稍后重试。</translation>
+    </message>
+    <message>
+        <source>{host} kept redirecting the download of {file} (a redirect loop or too many redirects); try again later or choose another hub in Settings.</source>
+        <translation>{host} 不断重定向 {file} 的下载（重定向循环或重定向次数过多）；请稍后重试，或在“设置”中选择其他模型仓库。</translation>
+    </message>
+    <message>
+        <source>The download of {file} stalled (no data for {seconds} seconds); press Resume to continue where it stopped.</source>
+        <translation>{file} 的下载停滞了（{seconds} 秒没有收到数据）；按“继续”可从中断处接着下载。</translation>
+    </message>
+    <message>
+        <source>{file} arrived damaged (its checksum does not match), so it was deleted; try the download again.</source>
+        <translation>下载的 {file} 已损坏（校验和不匹配），已将其删除；请重新下载。</translation>
+    </message>
+    <message>
+        <source>The connection to {host} dropped while downloading {file}; check the internet connection, then press Resume to continue where it stopped.</source>
+        <translation>下载 {file} 时与 {host} 的连接断开了；请检查网络连接，然后按“继续”从中断处接着下载。</translation>
+    </message>
+    <message>
+        <source>{host} announces {got} bytes for {file} instead of {expected}, so nothing was kept; try again later or choose another hub in Settings.</source>
+        <translation>{host} 声称 {file} 有 {got} 字节，而不是 {expected} 字节，因此未保留任何内容；请稍后重试，或在“设置”中选择其他模型仓库。</translation>
+    </message>
+    <message>
+        <source>{host} sent {got} bytes for {file} instead of {expected}, so nothing was kept; try again later or choose another hub in Settings.</source>
+        <translation>{host} 为 {file} 发送了 {got} 字节，而不是 {expected} 字节，因此未保留任何内容；请稍后重试，或在“设置”中选择其他模型仓库。</translation>
+    </message>
+    <message>
+        <source>The disk is full: {file} could not be written to {folder}; free some space, then press Resume.</source>
+        <translation>磁盘已满：无法将 {file} 写入 {folder}；请腾出一些空间，然后按“继续”。</translation>
+    </message>
+    <message>
+        <source>Mosaic may not write to {folder} to save {file}; choose a models folder you can write to in Settings.</source>
+        <translation>Mosaic 无权写入 {folder} 来保存 {file}；请在“设置”中选择一个可写入的模型文件夹。</translation>
+    </message>
+    <message>
+        <source>{file} could not be saved in {folder} ({reason}); check that the folder exists and can be written to, or choose another in Settings.</source>
+        <translation>无法将 {file} 保存到 {folder}（{reason}）；请确认该文件夹存在且可写入，或在“设置”中另选一个。</translation>
+    </message>
+</context>
+<context>
     <name>DownloadJob</name>
     <message>
         <source>{done} of {total}</source>
