@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from assistant.core.i18n import translate
 from assistant.models.gguf_inspect import ModelFileError
 
 DIM_NAMES = ("n_mels", "n_audio_ctx", "n_audio_state", "n_audio_head", "n_audio_layer",
@@ -73,8 +74,11 @@ class WhisperCheckpointInfo:
     def summary(self) -> str:
         """One line for people: "Whisper base.en · 74M parameters · English only"."""
         name = f"Whisper {self.model_name}" if self.model_name else self.path.stem
-        languages = "multilingual" if self.multilingual else "English only"
-        return f"{name} · {format_parameters(self.parameter_count)} parameters · {languages}"
+        sentence = (translate("SpeechModelFile", "{name} · {count} parameters · multilingual")
+                    if self.multilingual
+                    else translate("SpeechModelFile", "{name} · {count} parameters · English "
+                                   "only"))
+        return sentence.format(name=name, count=format_parameters(self.parameter_count))
 
 
 def format_parameters(count: int) -> str:

@@ -2715,6 +2715,17 @@
     </message>
 </context>
 <context>
+    <name>SpeechModelFile</name>
+    <message>
+        <source>{name} · {count} parameters · multilingual</source>
+        <translation>{name} · {count} 参数 · 多语言</translation>
+    </message>
+    <message>
+        <source>{name} · {count} parameters · English only</source>
+        <translation>{name} · {count} 参数 · 仅英语</translation>
+    </message>
+</context>
+<context>
     <name>SpeechSettingsGroup</name>
     <message>
         <source>Detect automatically</source>
