@@ -31,12 +31,6 @@ from assistant.models.projector_meta import ProjectorMeta, read_projector_meta
 
 _OLD_GGML_MAGICS = (b"lmgg", b"fmgg", b"tjgg")  # ggml, ggmf, ggjt: pre-GGUF llama.cpp files
 
-UNSUPPORTED_ARCH_MESSAGE = (
-    "{name} uses the '{architecture}' architecture, which this version of llama.cpp cannot "
-    "run; update Mosaic or choose another model."
-)
-
-
 class ModelFileError(Exception):
     """A model file Mosaic cannot use; ``str(exc)`` is one sentence a person can act on."""
 
@@ -107,70 +101,82 @@ def inspect_gguf(path: str | Path) -> GGUFInfo:
     size = 0
     try:
         if path.is_dir():
-            raise ModelFileError(f"{path} is a folder, not a model file; pick a .gguf file.")
+            raise ModelFileError(translate(
+                "ModelFile", "{path} is a folder, not a model file; pick a .gguf file.").format(
+                path=path))
         with path.open("rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size == 0:
-                raise ModelFileError(
-                    f"{label} is empty (0 bytes); the download or copy failed, so download "
-                    "it again.")
+                raise ModelFileError(translate(
+                    "ModelFile", "{file} is empty (0 bytes); the download or copy failed, so "
+                    "download it again.").format(file=label))
             header = read_header(handle, size)
     except FileNotFoundError:
-        raise ModelFileError(
-            f"The model file {path} does not exist; it may have been moved or deleted, so "
-            "choose it again.") from None
+        raise ModelFileError(translate(
+            "ModelFile", "The model file {path} does not exist; it may have been moved or "
+            "deleted, so choose it again.").format(path=path)) from None
     except PermissionError:
-        raise ModelFileError(
-            f"Mosaic is not allowed to read {label}; check the file's permissions.") from None
+        raise ModelFileError(translate(
+            "ModelFile", "Mosaic is not allowed to read {file}; check the file's "
+            "permissions.").format(file=label)) from None
     except OSError as exc:
-        raise ModelFileError(
-            f"Mosaic could not read {label} ({exc.strerror or exc}); check that the disk is "
-            "attached and the file is readable.") from None
+        raise ModelFileError(translate(
+            "ModelFile", "Mosaic could not read {file} ({reason}); check that the disk is "
+            "attached and the file is readable.").format(
+            file=label, reason=exc.strerror or exc)) from None
     except NotGGUF as exc:
         raise _not_gguf(label, exc.head) from None
     except UnsupportedVersion as exc:
         if exc.big_endian:
-            raise ModelFileError(
-                f"{label} is a big-endian GGUF file, which this computer cannot run; download "
-                "the standard (little-endian) version of the model.") from None
-        raise ModelFileError(
-            f"{label} uses GGUF version {exc.version}, which Mosaic cannot read (it reads "
-            "versions 2 and 3); download a current .gguf file of this model.") from None
+            raise ModelFileError(translate(
+                "ModelFile", "{file} is a big-endian GGUF file, which this computer cannot "
+                "run; download the standard (little-endian) version of the model.").format(
+                file=label)) from None
+        raise ModelFileError(translate(
+            "ModelFile", "{file} uses GGUF version {version}, which Mosaic cannot read (it "
+            "reads versions 2 and 3); download a current .gguf file of this model.").format(
+            file=label, version=exc.version)) from None
     except HeaderTruncated:
-        raise ModelFileError(
-            f"{label} is incomplete (it ends after {size:,} bytes, partway through its "
-            "header): the download or copy was cut short; download it again.") from None
+        raise ModelFileError(translate(
+            "ModelFile", "{file} is incomplete (it ends after {size} bytes, partway through "
+            "its header): the download or copy was cut short; download it again.").format(
+            file=label, size=f"{size:,}")) from None
     except HeaderCorrupt as exc:
-        raise ModelFileError(
-            f"{label} is damaged ({exc}), so it cannot be loaded; download it again.") from None
+        raise ModelFileError(translate(
+            "ModelFile", "{file} is damaged ({reason}), so it cannot be loaded; download it "
+            "again.").format(file=label, reason=exc)) from None
     except UnknownTensorType as exc:
-        raise ModelFileError(
-            f"{label} stores weights in a format (type {exc.raw_type}) that this version of "
-            "Mosaic does not know; update Mosaic or choose another quantization.") from None
+        raise ModelFileError(translate(
+            "ModelFile", "{file} stores weights in a format (type {type}) that this version "
+            "of Mosaic does not know; update Mosaic or choose another quantization.").format(
+            file=label, type=exc.raw_type)) from None
     if header.data_end > size:
-        raise ModelFileError(
-            f"{label} is incomplete ({size:,} of {header.data_end:,} bytes): the download or "
-            "copy was cut short; download it again.")
+        raise ModelFileError(translate(
+            "ModelFile", "{file} is incomplete ({size} of {expected} bytes): the download or "
+            "copy was cut short; download it again.").format(
+            file=label, size=f"{size:,}", expected=f"{header.data_end:,}"))
     return _info(path, size, header)
 
 
 def _not_gguf(label: str, head: bytes) -> ModelFileError:
     if head[:4] in _OLD_GGML_MAGICS:
-        return ModelFileError(
-            f"{label} is an old GGML model file, which current llama.cpp cannot load; download "
-            "the GGUF version of this model.")
+        return ModelFileError(translate(
+            "ModelFile", "{file} is an old GGML model file, which current llama.cpp cannot "
+            "load; download the GGUF version of this model.").format(file=label))
     shown = "".join(chr(b) if 32 <= b < 127 else f"\\x{b:02x}" for b in head[:8])
-    return ModelFileError(
-        f'{label} is not a GGUF model file (it starts with "{shown}"); pick a .gguf file.')
+    return ModelFileError(translate(
+        "ModelFile", '{file} is not a GGUF model file (it starts with "{start}"); pick a '
+        '.gguf file.').format(file=label, start=shown))
 
 
 def _info(path: Path, size: int, header: GGUFHeader) -> GGUFInfo:
     meta = header.metadata
     arch = meta.get("general.architecture")
     if not isinstance(arch, str) or not arch.strip():
-        raise ModelFileError(
-            f"{path.name} does not say which model architecture it is (general.architecture "
-            "is missing), so it cannot be loaded; choose a model file from a trusted source.")
+        raise ModelFileError(translate(
+            "ModelFile", "{file} does not say which model architecture it is "
+            "(general.architecture is missing), so it cannot be loaded; choose a model file "
+            "from a trusted source.").format(file=path.name))
     arch = _clean(arch, 64)
 
     def number(key: str) -> int | None:
@@ -250,19 +256,22 @@ def check_fits_memory(info: GGUFInfo, n_ctx: int, available_bytes: int | None) -
         return
     needed = estimate_memory_bytes(info, n_ctx)
     if needed > available_bytes:
-        raise ModelFileError(
-            f"{info.name} needs about {format_bytes(needed)} of memory but only "
-            f"{format_bytes(max(available_bytes, 0))} is free; close other programs, lower the "
-            "context size, or choose a smaller quantization.", too_large=True)
+        raise ModelFileError(translate(
+            "ModelFile", "{name} needs about {needed} of memory but only {free} is free; "
+            "close other programs, lower the context size, or choose a smaller "
+            "quantization.").format(name=info.name, needed=format_bytes(needed),
+                                    free=format_bytes(max(available_bytes, 0))),
+            too_large=True)
 
 
 def unsupported_architecture_message(info: GGUFInfo) -> str:
     """The sentence for a file whose header is fine but whose architecture llama.cpp lacks."""
-    return UNSUPPORTED_ARCH_MESSAGE.format(name=info.name, architecture=info.architecture)
+    return translate("ModelFile", "{name} uses the '{architecture}' architecture, which this "
+                     "version of llama.cpp cannot run; update Mosaic or choose another "
+                     "model.").format(name=info.name, architecture=info.architecture)
 
 
 __all__ = [
-    "UNSUPPORTED_ARCH_MESSAGE",
     "GGUFInfo",
     "ModelFileError",
     "check_fits_memory",

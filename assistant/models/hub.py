@@ -31,6 +31,7 @@ from typing import Any
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from assistant import __version__
+from assistant.core.i18n import translate
 from assistant.models.catalog import CatalogFile
 
 DEFAULT_HUB_ENDPOINT = "https://huggingface.co"
@@ -95,15 +96,14 @@ def normalize_endpoint(text: str) -> str:
     cleaned = text.strip().rstrip("/")
     parts = urlsplit(cleaned)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise HubError(
-            f"“{text.strip()}” is not a hub address; enter one that starts with https://, "
-            f"for example {DEFAULT_HUB_ENDPOINT}."
-        )
+        raise HubError(translate(
+            "Hub", "“{address}” is not a hub address; enter one that starts with https://, "
+            "for example {example}.").format(address=text.strip(), example=DEFAULT_HUB_ENDPOINT))
     if parts.query or parts.fragment or " " in cleaned:
-        raise HubError(
-            f"“{text.strip()}” is not a plain hub address; enter only the address of the "
-            f"site, for example {DEFAULT_HUB_ENDPOINT}."
-        )
+        raise HubError(translate(
+            "Hub", "“{address}” is not a plain hub address; enter only the address of the "
+            "site, for example {example}.").format(address=text.strip(),
+                                                   example=DEFAULT_HUB_ENDPOINT))
     return urlunsplit((parts.scheme.lower(), parts.netloc, parts.path, "", ""))
 
 
@@ -157,8 +157,9 @@ class _RedirectHandler(urllib.request.HTTPRedirectHandler):
             exc.close()
             raise DownloadError(
                 DownloadErrorKind.REDIRECTS,
-                f"{host_of(req.full_url)} kept redirecting the download (a redirect loop or "
-                "too many redirects); try again later or choose another hub in Settings.",
+                translate("Hub", "{host} kept redirecting the download (a redirect loop or "
+                          "too many redirects); try again later or choose another hub in "
+                          "Settings.").format(host=host_of(req.full_url)),
                 retryable=False,
             ) from None
 
@@ -323,17 +324,24 @@ def network_error(url: str, label: str, exc: BaseException) -> DownloadError:
     """A connection that failed before or while talking to the server."""
     reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
     if isinstance(reason, TimeoutError | socket.timeout):
-        what = "did not answer in time"
+        sentence = translate("Hub", "{host} did not answer in time while fetching {file}; "
+                             "check the internet connection (and the proxy or hub in "
+                             "Settings), then try again.")
     elif isinstance(reason, socket.gaierror):
-        what = "could not be found (no internet connection or DNS trouble?)"
+        sentence = translate("Hub", "{host} could not be found (no internet connection or DNS "
+                             "trouble?) while fetching {file}; check the internet connection "
+                             "(and the proxy or hub in Settings), then try again.")
     elif isinstance(reason, ConnectionRefusedError):
-        what = "refused the connection"
+        sentence = translate("Hub", "{host} refused the connection while fetching {file}; "
+                             "check the internet connection (and the proxy or hub in "
+                             "Settings), then try again.")
     else:
-        what = f"could not be reached ({_short(reason)})"
+        sentence = translate("Hub", "{host} could not be reached ({reason}) while fetching "
+                             "{file}; check the internet connection (and the proxy or hub in "
+                             "Settings), then try again.")
     return DownloadError(
         DownloadErrorKind.NETWORK,
-        f"{host_of(url)} {what} while fetching {label}; check the internet connection "
-        "(and the proxy or hub in Settings), then try again.",
+        sentence.format(host=host_of(url), file=label, reason=_short(reason)),
     )
 
 
@@ -343,27 +351,30 @@ def http_error(url: str, label: str, status: int) -> DownloadError:
     if status in (404, 410):
         return DownloadError(
             DownloadErrorKind.NOT_FOUND,
-            f"{label} was not found on {host} (HTTP {status}); it may have been moved or "
-            "removed, so choose another model or another hub in Settings.",
+            translate("Hub", "{file} was not found on {host} (HTTP {status}); it may have "
+                      "been moved or removed, so choose another model or another hub in "
+                      "Settings.").format(file=label, host=host, status=status),
         )
     if status in (401, 403):
         return DownloadError(
             DownloadErrorKind.SERVER,
-            f"{host} refused access to {label} (HTTP {status}); the model may require "
-            "signing in and accepting its license on the website, so download it there "
-            "and import it instead.",
+            translate("Hub", "{host} refused access to {file} (HTTP {status}); the model may "
+                      "require signing in and accepting its license on the website, so "
+                      "download it there and import it instead.").format(
+                host=host, file=label, status=status),
             retryable=False,
         )
     if status >= 500 or status in (408, 429):
         return DownloadError(
             DownloadErrorKind.SERVER,
-            f"{host} failed to send {label} (HTTP {status}); try again in a few minutes.",
+            translate("Hub", "{host} failed to send {file} (HTTP {status}); try again in a "
+                      "few minutes.").format(host=host, file=label, status=status),
             retryable=True,
         )
     return DownloadError(
         DownloadErrorKind.SERVER,
-        f"{host} answered HTTP {status} for {label}; try again later or choose another hub "
-        "in Settings.",
+        translate("Hub", "{host} answered HTTP {status} for {file}; try again later or choose "
+                  "another hub in Settings.").format(host=host, status=status, file=label),
         retryable=False,
     )
 
@@ -371,8 +382,9 @@ def http_error(url: str, label: str, status: int) -> DownloadError:
 def not_a_model_error(url: str, label: str) -> DownloadError:
     return DownloadError(
         DownloadErrorKind.NOT_A_MODEL,
-        f"{host_of(url)} sent a web page instead of {label} (a network login or captive "
-        "portal?); sign in to the network in a web browser, then try again.",
+        translate("Hub", "{host} sent a web page instead of {file} (a network login or "
+                  "captive portal?); sign in to the network in a web browser, then try "
+                  "again.").format(host=host_of(url), file=label),
         retryable=False,
     )
 

@@ -987,6 +987,57 @@
     </message>
 </context>
 <context>
+    <name>Hub</name>
+    <message>
+        <source>“{address}” is not a hub address; enter one that starts with https://, for example {example}.</source>
+        <translation>“{address}”不是模型仓库地址；请输入以 https:// 开头的地址，例如 {example}。</translation>
+    </message>
+    <message>
+        <source>“{address}” is not a plain hub address; enter only the address of the site, for example {example}.</source>
+        <translation>“{address}”不是单纯的模型仓库地址；请只输入网站的地址，例如 {example}。</translation>
+    </message>
+    <message>
+        <source>{host} kept redirecting the download (a redirect loop or too many redirects); try again later or choose another hub in Settings.</source>
+        <translation>{host} 不断重定向下载（重定向循环或重定向次数过多）；请稍后重试，或在“设置”中选择其他模型仓库。</translation>
+    </message>
+    <message>
+        <source>{host} did not answer in time while fetching {file}; check the internet connection (and the proxy or hub in Settings), then try again.</source>
+        <translation>获取 {file} 时 {host} 未能及时响应；请检查网络连接（以及“设置”中的代理或模型仓库），然后重试。</translation>
+    </message>
+    <message>
+        <source>{host} could not be found (no internet connection or DNS trouble?) while fetching {file}; check the internet connection (and the proxy or hub in Settings), then try again.</source>
+        <translation>获取 {file} 时找不到 {host}（没有网络连接或 DNS 出了问题？）；请检查网络连接（以及“设置”中的代理或模型仓库），然后重试。</translation>
+    </message>
+    <message>
+        <source>{host} refused the connection while fetching {file}; check the internet connection (and the proxy or hub in Settings), then try again.</source>
+        <translation>获取 {file} 时 {host} 拒绝了连接；请检查网络连接（以及“设置”中的代理或模型仓库），然后重试。</translation>
+    </message>
+    <message>
+        <source>{host} could not be reached ({reason}) while fetching {file}; check the internet connection (and the proxy or hub in Settings), then try again.</source>
+        <translation>获取 {file} 时无法连接到 {host}（{reason}）；请检查网络连接（以及“设置”中的代理或模型仓库），然后重试。</translation>
+    </message>
+    <message>
+        <source>{file} was not found on {host} (HTTP {status}); it may have been moved or removed, so choose another model or another hub in Settings.</source>
+        <translation>在 {host} 上找不到 {file}（HTTP {status}）；它可能已被移动或删除，请选择其他模型，或在“设置”中选择其他模型仓库。</translation>
+    </message>
+    <message>
+        <source>{host} refused access to {file} (HTTP {status}); the model may require signing in and accepting its license on the website, so download it there and import it instead.</source>
+        <translation>{host} 拒绝访问 {file}（HTTP {status}）；该模型可能需要在网站上登录并接受其许可协议，请在网站上下载后导入。</translation>
+    </message>
+    <message>
+        <source>{host} failed to send {file} (HTTP {status}); try again in a few minutes.</source>
+        <translation>{host} 未能发送 {file}（HTTP {status}）；请过几分钟再试。</translation>
+    </message>
+    <message>
+        <source>{host} answered HTTP {status} for {file}; try again later or choose another hub in Settings.</source>
+        <translation>{host} 对 {file} 返回了 HTTP {status}；请稍后重试，或在“设置”中选择其他模型仓库。</translation>
+    </message>
+    <message>
+        <source>{host} sent a web page instead of {file} (a network login or captive portal?); sign in to the network in a web browser, then try again.</source>
+        <translation>{host} 发来的是网页而不是 {file}（需要网络登录或认证门户？）；请在网页浏览器中登录网络，然后重试。</translation>
+    </message>
+</context>
+<context>
     <name>ImageViewer</name>
     <message>
         <source>This image&apos;s file is missing from Mosaic&apos;s data folder; attach the image again to see it.</source>
@@ -1611,6 +1662,70 @@
     <message>
         <source>{count} bytes</source>
         <translation>{count} 字节</translation>
+    </message>
+    <message>
+        <source>{path} is a folder, not a model file; pick a .gguf file.</source>
+        <translation>{path} 是文件夹，不是模型文件；请选择一个 .gguf 文件。</translation>
+    </message>
+    <message>
+        <source>{file} is empty (0 bytes); the download or copy failed, so download it again.</source>
+        <translation>{file} 是空文件（0 字节）；下载或复制失败了，请重新下载。</translation>
+    </message>
+    <message>
+        <source>The model file {path} does not exist; it may have been moved or deleted, so choose it again.</source>
+        <translation>模型文件 {path} 不存在；它可能已被移动或删除，请重新选择。</translation>
+    </message>
+    <message>
+        <source>Mosaic is not allowed to read {file}; check the file&apos;s permissions.</source>
+        <translation>Mosaic 无权读取 {file}；请检查该文件的权限。</translation>
+    </message>
+    <message>
+        <source>Mosaic could not read {file} ({reason}); check that the disk is attached and the file is readable.</source>
+        <translation>Mosaic 无法读取 {file}（{reason}）；请确认磁盘已连接且该文件可读。</translation>
+    </message>
+    <message>
+        <source>{file} is a big-endian GGUF file, which this computer cannot run; download the standard (little-endian) version of the model.</source>
+        <translation>{file} 是大端序 GGUF 文件，本机无法运行；请下载该模型的标准（小端序）版本。</translation>
+    </message>
+    <message>
+        <source>{file} uses GGUF version {version}, which Mosaic cannot read (it reads versions 2 and 3); download a current .gguf file of this model.</source>
+        <translation>{file} 使用 GGUF 版本 {version}，Mosaic 无法读取（只能读取版本 2 和 3）；请下载该模型当前的 .gguf 文件。</translation>
+    </message>
+    <message>
+        <source>{file} is incomplete (it ends after {size} bytes, partway through its header): the download or copy was cut short; download it again.</source>
+        <translation>{file} 不完整（在 {size} 字节处结束，文件头尚未读完）：下载或复制中途中断了；请重新下载。</translation>
+    </message>
+    <message>
+        <source>{file} is damaged ({reason}), so it cannot be loaded; download it again.</source>
+        <translation>{file} 已损坏（{reason}），无法加载；请重新下载。</translation>
+    </message>
+    <message>
+        <source>{file} stores weights in a format (type {type}) that this version of Mosaic does not know; update Mosaic or choose another quantization.</source>
+        <translation>{file} 以此版本 Mosaic 不认识的格式（类型 {type}）存储权重；请更新 Mosaic 或选择其他量化版本。</translation>
+    </message>
+    <message>
+        <source>{file} is incomplete ({size} of {expected} bytes): the download or copy was cut short; download it again.</source>
+        <translation>{file} 不完整（{size} / {expected} 字节）：下载或复制中途中断了；请重新下载。</translation>
+    </message>
+    <message>
+        <source>{file} is an old GGML model file, which current llama.cpp cannot load; download the GGUF version of this model.</source>
+        <translation>{file} 是旧的 GGML 模型文件，当前的 llama.cpp 无法加载；请下载该模型的 GGUF 版本。</translation>
+    </message>
+    <message>
+        <source>{file} is not a GGUF model file (it starts with &quot;{start}&quot;); pick a .gguf file.</source>
+        <translation>{file} 不是 GGUF 模型文件（其开头为“{start}”）；请选择一个 .gguf 文件。</translation>
+    </message>
+    <message>
+        <source>{file} does not say which model architecture it is (general.architecture is missing), so it cannot be loaded; choose a model file from a trusted source.</source>
+        <translation>{file} 没有说明它是哪种模型架构（缺少 general.architecture），无法加载；请选择来源可信的模型文件。</translation>
+    </message>
+    <message>
+        <source>{name} needs about {needed} of memory but only {free} is free; close other programs, lower the context size, or choose a smaller quantization.</source>
+        <translation>{name} 需要约 {needed} 内存，但只有 {free} 可用；请关闭其他程序、减小上下文长度，或选择更小的量化版本。</translation>
+    </message>
+    <message>
+        <source>{name} uses the &apos;{architecture}&apos; architecture, which this version of llama.cpp cannot run; update Mosaic or choose another model.</source>
+        <translation>{name} 使用“{architecture}”架构，此版本的 llama.cpp 无法运行；请更新 Mosaic 或选择其他模型。</translation>
     </message>
 </context>
 <context>

@@ -3,13 +3,17 @@ text) until the interface installs one, then whatever it returns."""
 
 from __future__ import annotations
 
+import urllib.error
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from assistant.core import i18n
 from assistant.core.i18n import install_translator, translate
 from assistant.models.download_jobs import format_duration
+from assistant.models.gguf_inspect import ModelFileError, inspect_gguf
+from assistant.models.hub import network_error
 from assistant.models.machine_fit import MachineResources, machine_summary
 
 GiB = 1024**3
@@ -53,3 +57,34 @@ def test_removing_the_translator_brings_english_back() -> None:
     assert i18n.translate("Duration", "{minutes} min") == "{minutes} min"
     assert format_duration(125) == "2 min"
     assert machine_summary(MACHINE) == ENGLISH
+
+
+def _chinese(table: dict[tuple[str, str], str]) -> None:
+    """Install a fake translator that knows only ``table``'s (context, sentence) pairs."""
+    install_translator(lambda context, text: table.get((context, text), text))
+
+
+def test_a_file_that_is_not_a_model_is_refused_in_the_interface_language(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.gguf"
+    notes.write_bytes(b"hello world, not a model")
+    with pytest.raises(ModelFileError) as english:
+        inspect_gguf(notes)
+    assert str(english.value) == \
+        'notes.gguf is not a GGUF model file (it starts with "hello wo"); pick a .gguf file.'
+    _chinese({("ModelFile", '{file} is not a GGUF model file (it starts with "{start}"); '
+               'pick a .gguf file.'): "{file} 不是 GGUF 模型文件（其开头为“{start}”）。"})
+    with pytest.raises(ModelFileError) as chinese:
+        inspect_gguf(notes)
+    assert str(chinese.value) == "notes.gguf 不是 GGUF 模型文件（其开头为“hello wo”）。"
+
+
+def test_a_refused_connection_is_told_in_the_interface_language() -> None:
+    url = "https://huggingface.co/org/repo/resolve/main/model.gguf"
+    refused = urllib.error.URLError(ConnectionRefusedError())
+    assert str(network_error(url, "model.gguf", refused)).startswith(
+        "huggingface.co refused the connection while fetching model.gguf; check")
+    _chinese({("Hub", "{host} refused the connection while fetching {file}; check the "
+               "internet connection (and the proxy or hub in Settings), then try again."):
+              "获取 {file} 时 {host} 拒绝了连接。"})
+    assert str(network_error(url, "model.gguf", refused)) == \
+        "获取 model.gguf 时 huggingface.co 拒绝了连接。"
