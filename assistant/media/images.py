@@ -23,6 +23,8 @@ from pathlib import Path
 
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
+from assistant.core.i18n import translate
+
 MAX_IMAGE_FILE_BYTES = 64 * 1024 * 1024
 # Pillow format name -> file extension of the stored copy. Nothing else is opened.
 FILE_EXTENSIONS: dict[str, str] = {
@@ -37,20 +39,14 @@ _SWAPPING_ORIENTATIONS = (5, 6, 7, 8)  # rotated a quarter turn: width and heigh
 _SIXTEEN_BIT_GREY = ("I;16", "I;16L", "I;16B", "I;16N", "I")
 _ALPHA_MODES = ("RGBA", "RGBa", "LA", "La", "PA")
 _BMP_HEADER_SIZES = (12, 16, 40, 52, 56, 64, 108, 124)  # the DIB header's first byte
-# What Pillow cannot name itself, by signature.
+# What Pillow cannot name itself, by signature: the format, named like Pillow's.
 _FOREIGN_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "a PDF document"),
-    (b"8BPS", "a Photoshop document"),
-    (b"\x00\x00\x00\x0cJXL ", "a JPEG XL image"),
-    (b"\xff\x0a", "a JPEG XL image"),
+    (b"%PDF-", "PDF"),
+    (b"8BPS", "PSD"),
+    (b"\x00\x00\x00\x0cJXL ", "JXL"),
+    (b"\xff\x0a", "JXL"),
 )
 _HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1")
-_FOREIGN_PILLOW_LABELS = {
-    "TIFF": "a TIFF image", "AVIF": "an AVIF image", "HEIF": "a HEIC image",
-    "ICO": "a Windows icon", "ICNS": "a macOS icon", "PSD": "a Photoshop document",
-    "JPEG2000": "a JPEG 2000 image", "EPS": "an EPS document", "DDS": "a DirectDraw texture",
-    "TGA": "a TGA image", "PPM": "a PPM image", "PCX": "a PCX image",
-}
 
 
 class ImageFileError(Exception):
@@ -82,18 +78,21 @@ def read_image_file(path: Path, name: str | None = None) -> bytes:
     """The bytes of an image file, refused before reading when it is not a regular file
     or is larger than ``MAX_IMAGE_FILE_BYTES``. ``name`` is what messages call it."""
     label = _label(name, path)
-    reading_failed = ("{label} could not be read ({reason}); check that the file still "
-                      "exists and that you may open it, then try again.")
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
-            raise ImageFileError(f"{label} is not a file; choose an image file instead.")
+            raise ImageFileError(translate(
+                "Images", "{file} is not a file; choose an image file instead.").format(
+                file=label))
         _check_file_size(info.st_size, label)
         with open(path, "rb") as file:
             data = file.read(MAX_IMAGE_FILE_BYTES + 1)
     except OSError as exc:
         reason = exc.strerror or str(exc) or type(exc).__name__
-        raise ImageFileError(reading_failed.format(label=label, reason=reason)) from exc
+        raise ImageFileError(translate(
+            "Images", "{file} could not be read ({reason}); check that the file still exists "
+            "and that you may open it, then try again.").format(file=label, reason=reason)
+        ) from exc
     _check_file_size(len(data), label)  # it may have grown since the stat
     return data
 
@@ -114,7 +113,8 @@ def check_image(source: Path | bytes, name: str) -> CheckedImage:
                 width, height = height, width
     note = ""
     if frame_count > 1:
-        note = f"Animated {_FORMAT_LABELS[image_format]}: only the first frame is used."
+        note = translate("Images", "Animated {format}: only the first frame is used.").format(
+            format=_FORMAT_LABELS[image_format])
     return CheckedImage(image_format, width, height, frame_count, note)
 
 
@@ -146,8 +146,8 @@ def _label(name: str | None, source: Path | bytes) -> str:
     if name and name.strip():
         return name.strip()
     if isinstance(source, Path | str):
-        return Path(source).name or "The image"
-    return "The image"
+        return Path(source).name or translate("Images", "The image")
+    return translate("Images", "The image")
 
 
 def _source_bytes(source: Path | bytes, label: str) -> bytes:
@@ -159,10 +159,10 @@ def _source_bytes(source: Path | bytes, label: str) -> bytes:
 
 def _check_file_size(size: int, label: str) -> None:
     if size > MAX_IMAGE_FILE_BYTES:
-        raise ImageFileError(
-            f"{label} is {_megabytes(size)}, more than the {_megabytes(MAX_IMAGE_FILE_BYTES)} "
-            f"Mosaic reads; save a smaller copy of it and attach that instead."
-        )
+        raise ImageFileError(translate(
+            "Images", "{file} is {size}, more than the {limit} Mosaic reads; save a smaller "
+            "copy of it and attach that instead.").format(
+            file=label, size=_megabytes(size), limit=_megabytes(MAX_IMAGE_FILE_BYTES)))
 
 
 def _megabytes(size: int) -> str:
@@ -183,10 +183,9 @@ def _guarded(label: str) -> Iterator[None]:
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise ImageFileError(_too_many_pixels(label, _pixels_in(exc))) from exc
         except MemoryError as exc:
-            raise ImageFileError(
-                f"{label} is too large to open with the memory available; "
-                f"attach a smaller copy of it."
-            ) from exc
+            raise ImageFileError(translate(
+                "Images", "{file} is too large to open with the memory available; attach a "
+                "smaller copy of it.").format(file=label)) from exc
         except Exception as exc:  # hostile input: any decoder failure means damaged
             raise ImageFileError(_damaged(label, exc)) from exc
 
@@ -200,16 +199,12 @@ def _open(data: bytes, label: str) -> Image.Image:
     except Exception as exc:
         if _has_allowed_signature(data):
             raise ImageFileError(_damaged(label, exc)) from exc
-        what = _foreign_kind(data)
-        if what is None:
-            raise ImageFileError(
-                f"{label} is not an image Mosaic can read; attach a "
-                f"{READABLE_FORMATS_TEXT} file."
-            ) from exc
-        raise ImageFileError(
-            f"{label} is {what}, which Mosaic cannot read; convert it to PNG or JPEG, "
-            f"or attach a {READABLE_FORMATS_TEXT} file."
-        ) from exc
+        kind = _foreign_kind(data)
+        if kind is None:
+            raise ImageFileError(translate(
+                "Images", "{file} is not an image Mosaic can read; attach a {formats} "
+                "file.").format(file=label, formats=_readable_formats())) from exc
+        raise ImageFileError(_foreign_sentence(kind, label)) from exc
     # The same limit as Pillow's warning, checked directly: it does not depend on the
     # process-wide warning filters, which other threads may be changing.
     limit = Image.MAX_IMAGE_PIXELS
@@ -222,7 +217,9 @@ def _open(data: bytes, label: str) -> Image.Image:
 def _allowed_format(image: Image.Image) -> str:
     found = "JPEG" if image.format == "MPO" else image.format  # MPO: a camera JPEG
     if found not in FILE_EXTENSIONS:  # cannot happen: opened with formats=
-        raise ImageFileError(f"{image.format} is not an image format Mosaic reads.")
+        raise ImageFileError(translate(
+            "Images", "{format} is not an image format Mosaic reads.").format(
+            format=image.format))
     return found
 
 
@@ -279,19 +276,19 @@ def _has_allowed_signature(data: bytes) -> bool:
 
 
 def _foreign_kind(data: bytes) -> str | None:
-    """What a file of a format Mosaic does not read is ("a TIFF image"), or None."""
-    for signature, what in _FOREIGN_SIGNATURES:
+    """The format of a file Mosaic does not read, named like Pillow's ("TIFF"), or None."""
+    for signature, kind in _FOREIGN_SIGNATURES:
         if data.startswith(signature):
-            return what
+            return kind
     if data[4:8] == b"ftyp":
         brand = data[8:12]
         if brand in _HEIF_BRANDS:
-            return "a HEIC image"
+            return "HEIF"
         if brand in (b"avif", b"avis"):
-            return "an AVIF image"
+            return "AVIF"
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<?xml", b"<svg", b"<!doctype svg")) and b"<svg" in head:
-        return "an SVG drawing"
+        return "SVG"
     try:  # ask Pillow's other plugins to name it (header only, never decoded)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -299,16 +296,64 @@ def _foreign_kind(data: bytes) -> str | None:
                 found = other.format
     except Exception:
         return None
-    if not found:
-        return None
-    return _FOREIGN_PILLOW_LABELS.get(found, f"an image in {found} format")
+    return found or None
+
+
+def _readable_formats() -> str:
+    return translate("Images", "PNG, JPEG, WebP, GIF or BMP")
+
+
+def _foreign_sentence(kind: str, label: str) -> str:
+    """The refusal of ``label``, a file in a format Mosaic does not read (``kind``, from
+    ``_foreign_kind``): one whole sentence per kind, so each reads naturally translated."""
+    sentences = {
+        "PDF": translate("Images", "{file} is a PDF document, which Mosaic cannot read; "
+                         "convert it to PNG or JPEG, or attach a {formats} file."),
+        "PSD": translate("Images", "{file} is a Photoshop document, which Mosaic cannot read; "
+                         "convert it to PNG or JPEG, or attach a {formats} file."),
+        "JXL": translate("Images", "{file} is a JPEG XL image, which Mosaic cannot read; "
+                         "convert it to PNG or JPEG, or attach a {formats} file."),
+        "HEIF": translate("Images", "{file} is a HEIC image, which Mosaic cannot read; "
+                          "convert it to PNG or JPEG, or attach a {formats} file."),
+        "AVIF": translate("Images", "{file} is an AVIF image, which Mosaic cannot read; "
+                          "convert it to PNG or JPEG, or attach a {formats} file."),
+        "SVG": translate("Images", "{file} is an SVG drawing, which Mosaic cannot read; "
+                         "convert it to PNG or JPEG, or attach a {formats} file."),
+        "TIFF": translate("Images", "{file} is a TIFF image, which Mosaic cannot read; "
+                          "convert it to PNG or JPEG, or attach a {formats} file."),
+        "ICO": translate("Images", "{file} is a Windows icon, which Mosaic cannot read; "
+                         "convert it to PNG or JPEG, or attach a {formats} file."),
+        "ICNS": translate("Images", "{file} is a macOS icon, which Mosaic cannot read; "
+                          "convert it to PNG or JPEG, or attach a {formats} file."),
+        "JPEG2000": translate("Images", "{file} is a JPEG 2000 image, which Mosaic cannot "
+                              "read; convert it to PNG or JPEG, or attach a {formats} file."),
+        "EPS": translate("Images", "{file} is an EPS document, which Mosaic cannot read; "
+                         "convert it to PNG or JPEG, or attach a {formats} file."),
+        "DDS": translate("Images", "{file} is a DirectDraw texture, which Mosaic cannot read; "
+                         "convert it to PNG or JPEG, or attach a {formats} file."),
+        "TGA": translate("Images", "{file} is a TGA image, which Mosaic cannot read; "
+                         "convert it to PNG or JPEG, or attach a {formats} file."),
+        "PPM": translate("Images", "{file} is a PPM image, which Mosaic cannot read; "
+                         "convert it to PNG or JPEG, or attach a {formats} file."),
+        "PCX": translate("Images", "{file} is a PCX image, which Mosaic cannot read; "
+                         "convert it to PNG or JPEG, or attach a {formats} file."),
+    }
+    sentence = sentences.get(kind) or translate(
+        "Images", "{file} is an image in {format} format, which Mosaic cannot read; convert "
+        "it to PNG or JPEG, or attach a {formats} file.")
+    return sentence.format(file=label, format=kind, formats=_readable_formats())
 
 
 def _too_many_pixels(label: str, pixels: int | None) -> str:
-    limit = Image.MAX_IMAGE_PIXELS or 0
-    size = "" if pixels is None else f"{pixels / 1e6:,.0f} megapixels; "
-    return (f"{label} has too many pixels to open safely ({size}Mosaic reads up to "
-            f"{limit / 1e6:,.0f} megapixels); scale it down and attach it again.")
+    limit = f"{(Image.MAX_IMAGE_PIXELS or 0) / 1e6:,.0f}"
+    if pixels is None:
+        return translate(
+            "Images", "{file} has too many pixels to open safely (Mosaic reads up to {limit} "
+            "megapixels); scale it down and attach it again.").format(file=label, limit=limit)
+    return translate(
+        "Images", "{file} has too many pixels to open safely ({pixels} megapixels; Mosaic "
+        "reads up to {limit} megapixels); scale it down and attach it again.").format(
+        file=label, pixels=f"{pixels / 1e6:,.0f}", limit=limit)
 
 
 def _pixels_in(exc: BaseException) -> int | None:
@@ -318,13 +363,15 @@ def _pixels_in(exc: BaseException) -> int | None:
 
 def _damaged(label: str, exc: BaseException) -> str:
     if isinstance(exc, UnidentifiedImageError):  # its text names a Python object
-        reason = "its header cannot be read"
-    else:
-        reason = " ".join(str(exc).split()).rstrip(".") or type(exc).__name__
+        return translate(
+            "Images", "{file} is damaged or incomplete (its header cannot be read); save it "
+            "again or choose another image.").format(file=label)
+    reason = " ".join(str(exc).split()).rstrip(".") or type(exc).__name__
     if len(reason) > 120:
         reason = reason[:119] + "…"
-    return (f"{label} is damaged or incomplete ({reason}); "
-            f"save it again or choose another image.")
+    return translate(
+        "Images", "{file} is damaged or incomplete ({reason}); save it again or choose "
+        "another image.").format(file=label, reason=reason)
 
 
 __all__ = [

@@ -1053,6 +1053,125 @@
     </message>
 </context>
 <context>
+    <name>Images</name>
+    <message>
+        <source>{file} is not a file; choose an image file instead.</source>
+        <translation>{file} 不是文件；请改为选择一个图片文件。</translation>
+    </message>
+    <message>
+        <source>{file} could not be read ({reason}); check that the file still exists and that you may open it, then try again.</source>
+        <translation>无法读取 {file}（{reason}）；请确认该文件仍然存在且你有权打开它，然后重试。</translation>
+    </message>
+    <message>
+        <source>Animated {format}: only the first frame is used.</source>
+        <translation>动态 {format}：只使用第一帧。</translation>
+    </message>
+    <message>
+        <source>The image</source>
+        <translation>该图片</translation>
+    </message>
+    <message>
+        <source>{file} is {size}, more than the {limit} Mosaic reads; save a smaller copy of it and attach that instead.</source>
+        <translation>{file} 大小为 {size}，超过了 Mosaic 可读取的 {limit}；请另存一个更小的副本并附加它。</translation>
+    </message>
+    <message>
+        <source>{file} is too large to open with the memory available; attach a smaller copy of it.</source>
+        <translation>{file} 太大，现有内存无法打开；请附加一个更小的副本。</translation>
+    </message>
+    <message>
+        <source>{file} is not an image Mosaic can read; attach a {formats} file.</source>
+        <translation>{file} 不是 Mosaic 能读取的图片；请附加 {formats} 文件。</translation>
+    </message>
+    <message>
+        <source>{format} is not an image format Mosaic reads.</source>
+        <translation>{format} 不是 Mosaic 能读取的图片格式。</translation>
+    </message>
+    <message>
+        <source>PNG, JPEG, WebP, GIF or BMP</source>
+        <translation>PNG、JPEG、WebP、GIF 或 BMP</translation>
+    </message>
+    <message>
+        <source>{file} is a PDF document, which Mosaic cannot read; convert it to PNG or JPEG, or attach a {formats} file.</source>
+        <translation>{file} 是PDF 文档，Mosaic 无法读取；请将其转换为 PNG 或 JPEG，或附加 {formats} 文件。</translation>
+    </message>
+    <message>
+        <source>{file} is a Photoshop document, which Mosaic cannot read; convert it to PNG or JPEG, or attach a {formats} file.</source>
+        <translation>{file} 是Photoshop 文档，Mosaic 无法读取；请将其转换为 PNG 或 JPEG，或附加 {formats} 文件。</translation>
+    </message>
+    <message>
+        <source>{file} is a JPEG XL image, which Mosaic cannot read; convert it to PNG or JPEG, or attach a {formats} file.</source>
+        <translation>{file} 是JPEG XL 图片，Mosaic 无法读取；请将其转换为 PNG 或 JPEG，或附加 {formats} 文件。</translation>
+    </message>
+    <message>
+        <source>{file} is a HEIC image, which Mosaic cannot read; convert it to PNG or JPEG, or attach a {formats} file.</source>
+        <translation>{file} 是HEIC 图片，Mosaic 无法读取；请将其转换为 PNG 或 JPEG，或附加 {formats} 文件。</translation>
+    </message>
+    <message>
+        <source>{file} is an AVIF image, which Mosaic cannot read; convert it to PNG or JPEG, or attach a {formats} file.</source>
+        <translation>{file} 是AVIF 图片，Mosaic 无法读取；请将其转换为 PNG 或 JPEG，或附加 {formats} 文件。</translation>
+    </message>
+    <message>
+        <source>{file} is an SVG drawing, which Mosaic cannot read; convert it to PNG or JPEG, or attach a {formats} file.</source>
+        <translation>{file} 是SVG 矢量图，Mosaic 无法读取；请将其转换为 PNG 或 JPEG，或附加 {formats} 文件。</translation>
+    </message>
+    <message>
+        <source>{file} is a TIFF image, which Mosaic cannot read; convert it to PNG or JPEG, or attach a {formats} file.</source>
+        <translation>{file} 是TIFF 图片，Mosaic 无法读取；请将其转换为 PNG 或 JPEG，或附加 {formats} 文件。</translation>
+    </message>
+    <message>
+        <source>{file} is a Windows icon, which Mosaic cannot read; convert it to PNG or JPEG, or attach a {formats} file.</source>
+        <translation>{file} 是Windows 图标，Mosaic 无法读取；请将其转换为 PNG 或 JPEG，或附加 {formats} 文件。</translation>
+    </message>
+    <message>
+        <source>{file} is a macOS icon, which Mosaic cannot read; convert it to PNG or JPEG, or attach a {formats} file.</source>
+        <translation>{file} 是macOS 图标，Mosaic 无法读取；请将其转换为 PNG 或 JPEG，或附加 {formats} 文件。</translation>
+    </message>
+    <message>
+        <source>{file} is a JPEG 2000 image, which Mosaic cannot read; convert it to PNG or JPEG, or attach a {formats} file.</source>
+        <translation>{file} 是JPEG 2000 图片，Mosaic 无法读取；请将其转换为 PNG 或 JPEG，或附加 {formats} 文件。</translation>
+    </message>
+    <message>
+        <source>{file} is an EPS document, which Mosaic cannot read; convert it to PNG or JPEG, or attach a {formats} file.</source>
+        <translation>{file} 是EPS 文档，Mosaic 无法读取；请将其转换为 PNG 或 JPEG，或附加 {formats} 文件。</translation>
+    </message>
+    <message>
+        <source>{file} is a DirectDraw texture, which Mosaic cannot read; convert it to PNG or JPEG, or attach a {formats} file.</source>
+        <translation>{file} 是DirectDraw 纹理，Mosaic 无法读取；请将其转换为 PNG 或 JPEG，或附加 {formats} 文件。</translation>
+    </message>
+    <message>
+        <source>{file} is a TGA image, which Mosaic cannot read; convert it to PNG or JPEG, or attach a {formats} file.</source>
+        <translation>{file} 是TGA 图片，Mosaic 无法读取；请将其转换为 PNG 或 JPEG，或附加 {formats} 文件。</translation>
+    </message>
+    <message>
+        <source>{file} is a PPM image, which Mosaic cannot read; convert it to PNG or JPEG, or attach a {formats} file.</source>
+        <translation>{file} 是PPM 图片，Mosaic 无法读取；请将其转换为 PNG 或 JPEG，或附加 {formats} 文件。</translation>
+    </message>
+    <message>
+        <source>{file} is a PCX image, which Mosaic cannot read; convert it to PNG or JPEG, or attach a {formats} file.</source>
+        <translation>{file} 是PCX 图片，Mosaic 无法读取；请将其转换为 PNG 或 JPEG，或附加 {formats} 文件。</translation>
+    </message>
+    <message>
+        <source>{file} is an image in {format} format, which Mosaic cannot read; convert it to PNG or JPEG, or attach a {formats} file.</source>
+        <translation>{file} 是{format} 格式的图片，Mosaic 无法读取；请将其转换为 PNG 或 JPEG，或附加 {formats} 文件。</translation>
+    </message>
+    <message>
+        <source>{file} has too many pixels to open safely (Mosaic reads up to {limit} megapixels); scale it down and attach it again.</source>
+        <translation>{file} 像素过多，无法安全打开（Mosaic 最多读取 {limit} 百万像素）；请缩小后重新附加。</translation>
+    </message>
+    <message>
+        <source>{file} has too many pixels to open safely ({pixels} megapixels; Mosaic reads up to {limit} megapixels); scale it down and attach it again.</source>
+        <translation>{file} 像素过多，无法安全打开（{pixels} 百万像素；Mosaic 最多读取 {limit} 百万像素）；请缩小后重新附加。</translation>
+    </message>
+    <message>
+        <source>{file} is damaged or incomplete (its header cannot be read); save it again or choose another image.</source>
+        <translation>{file} 已损坏或不完整（无法读取其文件头）；请重新保存，或选择其他图片。</translation>
+    </message>
+    <message>
+        <source>{file} is damaged or incomplete ({reason}); save it again or choose another image.</source>
+        <translation>{file} 已损坏或不完整（{reason}）；请重新保存，或选择其他图片。</translation>
+    </message>
+</context>
+<context>
     <name>ImportDialog</name>
     <message>
         <source>Vision projector</source>

@@ -11,6 +11,7 @@ import pytest
 
 from assistant.core import i18n
 from assistant.core.i18n import install_translator, translate
+from assistant.media.images import ImageFileError, check_image
 from assistant.models.download_jobs import format_duration
 from assistant.models.gguf_inspect import ModelFileError, inspect_gguf
 from assistant.models.hub import network_error
@@ -88,3 +89,19 @@ def test_a_refused_connection_is_told_in_the_interface_language() -> None:
               "获取 {file} 时 {host} 拒绝了连接。"})
     assert str(network_error(url, "model.gguf", refused)) == \
         "获取 model.gguf 时 huggingface.co 拒绝了连接。"
+
+
+def test_a_pdf_attached_as_an_image_is_refused_in_the_interface_language() -> None:
+    pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"
+    with pytest.raises(ImageFileError) as english:
+        check_image(pdf, "letter")
+    assert str(english.value) == ("letter is a PDF document, which Mosaic cannot read; convert "
+                                  "it to PNG or JPEG, or attach a PNG, JPEG, WebP, GIF or BMP "
+                                  "file.")
+    _chinese({("Images", "{file} is a PDF document, which Mosaic cannot read; convert it to "
+               "PNG or JPEG, or attach a {formats} file."):
+              "{file} 是 PDF 文档；请附加 {formats} 文件。",
+              ("Images", "PNG, JPEG, WebP, GIF or BMP"): "PNG、JPEG、WebP、GIF 或 BMP"})
+    with pytest.raises(ImageFileError) as chinese:
+        check_image(pdf, "letter")
+    assert str(chinese.value) == "letter 是 PDF 文档；请附加 PNG、JPEG、WebP、GIF 或 BMP 文件。"
