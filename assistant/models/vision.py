@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from assistant.core.i18n import translate
 from assistant.models.gguf_inspect import GGUFInfo, ModelFileError, inspect_gguf
 from assistant.models.projector_meta import ProjectorMeta
 
@@ -139,24 +140,26 @@ def check_projector(model: GGUFInfo, projector: GGUFInfo) -> None:
     label = Path(projector.path).name
     meta = projector.projector
     if meta is None:
-        raise ProjectorMismatch(
-            f"{label} is a language model, not a vision projector; choose the mmproj file "
-            f"published with {model.name}.")
+        raise ProjectorMismatch(translate(
+            "Vision", "{file} is a language model, not a vision projector; choose the mmproj "
+            "file published with {model}.").format(file=label, model=model.name))
     if not meta.has_vision:
-        raise ProjectorMismatch(
-            f"{label} is an audio projector, not a vision one; choose the vision mmproj file "
-            f"published with {model.name}.")
+        raise ProjectorMismatch(translate(
+            "Vision", "{file} is an audio projector, not a vision one; choose the vision mmproj "
+            "file published with {model}.").format(file=label, model=model.name))
     damage = meta.damage()
     if damage:
-        raise ProjectorMismatch(
-            f"{label} is damaged ({damage}), so llama.cpp cannot use it; download the mmproj "
-            f"file of {model.name} again.")
+        raise ProjectorMismatch(translate(
+            "Vision", "{file} is damaged ({reason}), so llama.cpp cannot use it; download the "
+            "mmproj file of {model} again.").format(file=label, reason=damage, model=model.name))
     if (meta.output_width and model.embedding_length
             and meta.output_width != model.embedding_length):
-        raise ProjectorMismatch(
-            f"{label} does not belong to {model.name}: it makes {meta.output_width}-wide "
-            f"image embeddings but the model reads {model.embedding_length}-wide ones; choose "
-            "the mmproj file published with this model.")
+        raise ProjectorMismatch(translate(
+            "Vision", "{file} does not belong to {model}: it makes {width}-wide image "
+            "embeddings but the model reads {expected}-wide ones; choose the mmproj file "
+            "published with this model.").format(file=label, model=model.name,
+                                                 width=meta.output_width,
+                                                 expected=model.embedding_length))
 
 
 def projector_candidates(model_path: Path) -> list[Path]:
@@ -240,7 +243,8 @@ class VisionSetup:
         """E.g. "sees images (Gemma 3, mmproj-gemma-3-4b-f16.gguf)", or ""."""
         if self.projector is None or self.budget is None:
             return ""
-        return f"sees images ({self.budget.family.value}, {Path(self.projector.path).name})"
+        return translate("Vision", "sees images ({family}, {file})").format(
+            family=self.budget.family.value, file=Path(self.projector.path).name)
 
 
 def inspect_vision_model(model_path: str, chosen_projector: str | None = None) -> VisionSetup:

@@ -3125,6 +3125,29 @@
     </message>
 </context>
 <context>
+    <name>Vision</name>
+    <message>
+        <source>{file} is a language model, not a vision projector; choose the mmproj file published with {model}.</source>
+        <translation>{file} 是语言模型，不是视觉投影器；请选择随 {model} 一同发布的 mmproj 文件。</translation>
+    </message>
+    <message>
+        <source>{file} is an audio projector, not a vision one; choose the vision mmproj file published with {model}.</source>
+        <translation>{file} 是音频投影器，不是视觉投影器；请选择随 {model} 一同发布的视觉 mmproj 文件。</translation>
+    </message>
+    <message>
+        <source>{file} is damaged ({reason}), so llama.cpp cannot use it; download the mmproj file of {model} again.</source>
+        <translation>{file} 已损坏（{reason}），llama.cpp 无法使用；请重新下载 {model} 的 mmproj 文件。</translation>
+    </message>
+    <message>
+        <source>{file} does not belong to {model}: it makes {width}-wide image embeddings but the model reads {expected}-wide ones; choose the mmproj file published with this model.</source>
+        <translation>{file} 不属于 {model}：它生成 {width} 维的图像嵌入，而该模型读取的是 {expected} 维的；请选择随此模型一同发布的 mmproj 文件。</translation>
+    </message>
+    <message>
+        <source>sees images ({family}, {file})</source>
+        <translation>能识图（{family}，{file}）</translation>
+    </message>
+</context>
+<context>
     <name>WelcomePage</name>
     <message>
         <source>Welcome to Mosaic</source>

@@ -16,6 +16,8 @@ from assistant.models.download_jobs import format_duration
 from assistant.models.gguf_inspect import ModelFileError, inspect_gguf
 from assistant.models.hub import network_error
 from assistant.models.machine_fit import MachineResources, machine_summary
+from assistant.models.vision import inspect_vision_model
+from tests.support.synthetic_vision import write_tiny_vision_pair
 
 GiB = 1024**3
 MACHINE = MachineResources(total_ram_bytes=int(25.3e9), available_ram_bytes=8 * GiB,
@@ -105,3 +107,12 @@ def test_a_pdf_attached_as_an_image_is_refused_in_the_interface_language() -> No
     with pytest.raises(ImageFileError) as chinese:
         check_image(pdf, "letter")
     assert str(chinese.value) == "letter 是 PDF 文档；请附加 PNG、JPEG、WebP、GIF 或 BMP 文件。"
+
+
+def test_a_model_chosen_as_projector_is_explained_in_the_interface_language(
+        tmp_path: Path) -> None:
+    pair = write_tiny_vision_pair(tmp_path)
+    _chinese({("Vision", "{file} is a language model, not a vision projector; choose the "
+               "mmproj file published with {model}."): "{file} 是语言模型，不是视觉投影器。"})
+    setup = inspect_vision_model(str(pair.model), str(pair.model))
+    assert setup.problem == f"{pair.model.name} 是语言模型，不是视觉投影器。"
