@@ -30,7 +30,6 @@ MAX_IMAGE_FILE_BYTES = 64 * 1024 * 1024
 FILE_EXTENSIONS: dict[str, str] = {
     "PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "gif", "BMP": "bmp",
 }
-READABLE_FORMATS_TEXT = "PNG, JPEG, WebP, GIF or BMP"
 THUMBNAIL_MAX_SIDE = 256
 
 _PILLOW_FORMATS = tuple(FILE_EXTENSIONS)
@@ -377,7 +376,6 @@ def _damaged(label: str, exc: BaseException) -> str:
 __all__ = [
     "FILE_EXTENSIONS",
     "MAX_IMAGE_FILE_BYTES",
-    "READABLE_FORMATS_TEXT",
     "THUMBNAIL_MAX_SIDE",
     "CheckedImage",
     "ImageFileError",

@@ -193,8 +193,8 @@ def make_opener(max_redirects: int = 10) -> urllib.request.OpenerDirector:
 
 
 def describe_proxy(url: str) -> str | None:
-    """The route requests to ``url`` take, for the Settings page: "through the proxy
-    http://proxy:3128" (credentials left out), or None when they go direct."""
+    """The proxy requests to ``url`` go through, for the Settings page: "http://proxy:3128"
+    (credentials left out), or None when they go direct."""
     try:
         parts = urlsplit(url)
         proxy = urllib.request.getproxies().get(parts.scheme.lower())
@@ -204,7 +204,7 @@ def describe_proxy(url: str) -> str | None:
         netloc = shown.hostname or ""
         if shown.port:
             netloc += f":{shown.port}"
-        return f"through the proxy {shown.scheme}://{netloc}"
+        return f"{shown.scheme}://{netloc}"
     except (OSError, ValueError):
         return None
 

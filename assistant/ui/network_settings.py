@@ -103,7 +103,8 @@ class NetworkSettingsGroup(QGroupBox):
         self._color_endpoint_note()
         proxy = describe_proxy(endpoint) if endpoint else None
         self.proxy_note.setText(
-            self.tr("Downloads go {proxy} (the system's proxy setting).").format(proxy=proxy)
+            self.tr("Downloads go through the proxy {proxy} (the system's proxy "
+                    "setting).").format(proxy=proxy)
             if proxy else
             self.tr("No proxy is set; downloads connect directly (the system's proxy setting "
                     "is used when there is one)."))

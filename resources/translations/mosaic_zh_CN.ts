@@ -2293,8 +2293,8 @@
         <translation>Hugging Face 仓库的镜像。</translation>
     </message>
     <message>
-        <source>Downloads go {proxy} (the system&apos;s proxy setting).</source>
-        <translation>下载{proxy}（系统的代理设置）。</translation>
+        <source>Downloads go through the proxy {proxy} (the system&apos;s proxy setting).</source>
+        <translation>下载通过代理 {proxy} 进行（系统的代理设置）。</translation>
     </message>
     <message>
         <source>No proxy is set; downloads connect directly (the system&apos;s proxy setting is used when there is one).</source>

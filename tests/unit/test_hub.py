@@ -140,9 +140,7 @@ def test_the_opener_and_the_settings_page_use_the_system_proxy(
     assert describe_proxy("https://huggingface.co/x") is None
     monkeypatch.setenv("HTTPS_PROXY", "http://user:secret@proxy.example:3128")
     monkeypatch.setenv("NO_PROXY", "localhost,internal.example")
-    assert (
-        describe_proxy("https://huggingface.co/x") == "through the proxy http://proxy.example:3128"
-    )
+    assert describe_proxy("https://huggingface.co/x") == "http://proxy.example:3128"
     assert describe_proxy("https://internal.example/x") is None
     handlers = [h for h in make_opener().handlers if isinstance(h, urllib.request.ProxyHandler)]
     assert handlers and handlers[0].proxies.get("https") == "http://user:secret@proxy.example:3128"
