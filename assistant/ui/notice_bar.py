@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPaintEvent, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+
+from assistant.ui.tinted_box import paint_tinted_box
 
 _ERROR_LIGHT = QColor("#b3261e")  # on light backgrounds
 _ERROR_DARK = QColor("#f2b8b5")  # on dark backgrounds
@@ -27,15 +29,6 @@ def error_color(palette: QPalette) -> QColor:
 def info_color(palette: QPalette) -> QColor:
     """The accent of information notices, readable on ``palette``'s window background."""
     return QColor(_INFO_DARK if is_dark(palette) else _INFO_LIGHT)
-
-
-def _mix(base: QColor, accent: QColor, amount: float) -> QColor:
-    """``base`` tinted by ``amount`` (0..1) of ``accent``."""
-    return QColor.fromRgbF(
-        base.redF() + (accent.redF() - base.redF()) * amount,
-        base.greenF() + (accent.greenF() - base.greenF()) * amount,
-        base.blueF() + (accent.blueF() - base.blueF()) * amount,
-    )
 
 
 class NoticeKind(StrEnum):
@@ -180,14 +173,8 @@ class NoticeBar(QFrame):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         """A rounded box tinted with the notice's accent over the window colour."""
-        base = self.palette().color(QPalette.ColorRole.Window)
-        accent = self._accent()
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(_mix(base, accent, 0.45), 1))
-        painter.setBrush(_mix(base, accent, 0.14))
-        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
-        painter.end()
+        paint_tinted_box(self, self.palette().color(QPalette.ColorRole.Window), self._accent(),
+                         fill=0.14, radius=6)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

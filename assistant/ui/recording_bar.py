@@ -7,11 +7,12 @@ import math
 from enum import StrEnum
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QSizePolicy, QWidget
 
 from assistant.ui.mic_button import RECORDING_RED
 from assistant.ui.notice_bar import is_dark
+from assistant.ui.tinted_box import paint_tinted_box
 
 # Source texts (English); the bar shows them translated.
 LISTENING_TEXT = QT_TRANSLATE_NOOP("RecordingBar", "Listening… release to send · Esc to cancel")
@@ -46,11 +47,6 @@ def level_color(level: float, palette: QPalette) -> QColor:
 def recording_color(palette: QPalette) -> QColor:
     """The red of "recording", readable on ``palette``'s window background."""
     return QColor(RECORDING_RED_DARK if is_dark(palette) else RECORDING_RED)
-
-
-def _blend(base: QColor, accent: QColor, amount: float) -> QColor:
-    return QColor.fromRgbF(*(b + (a - b) * amount for b, a in zip(
-        base.getRgbF()[:3], accent.getRgbF()[:3], strict=True)))
 
 
 class LevelMeter(QWidget):
@@ -259,9 +255,4 @@ class RecordingBar(QFrame):
         base = palette.color(QPalette.ColorRole.Base)
         accent = (recording_color(palette) if self._state is BarState.LISTENING
                   else palette.color(QPalette.ColorRole.Highlight))
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(_blend(base, accent, 0.45), 1))
-        painter.setBrush(_blend(base, accent, 0.08))
-        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 8, 8)
-        painter.end()
+        paint_tinted_box(self, base, accent, fill=0.08, radius=8)
