@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.models.gguf_inspect import format_bytes
 from assistant.ui.notice_bar import error_color, is_dark
 
 _LOADED_LIGHT = "#1e8e3e"
@@ -50,6 +49,7 @@ class ModelInfoLike(Protocol):
     def chat_template(self) -> str | None: ...
     @property
     def is_projector(self) -> bool: ...
+    def summary(self) -> str: ...
 
 
 def _key(path: str | Path) -> str:
@@ -80,23 +80,6 @@ def format_parameters(count: int) -> str:
             millions=f"{count / 1e6:.0f}")
     return QCoreApplication.translate("ModelPanel", "{count} parameters").format(
         count=f"{count:,}")
-
-
-def _context_length_text(tokens: int) -> str:
-    """"32k" for 32768 tokens, "10k" for 10000, "2048" for 2048 (as ``GGUFInfo.summary``)."""
-    if tokens >= 1024 and tokens % 1024 == 0:
-        return f"{tokens // 1024}k"
-    return f"{round(tokens / 1000)}k" if tokens >= 10_000 else str(tokens)
-
-
-def describe_model(info: ModelInfoLike) -> str:
-    """One line in the interface language: "gemma-3-270m · gemma3 · Q4_K_M · 253 MB · 32k
-    context" (a vision projector's line has no context length)."""
-    parts = [info.name, info.architecture, info.quantization, format_bytes(info.file_size)]
-    if info.context_length and not info.is_projector:
-        parts.append(QCoreApplication.translate("ModelPanel", "{length} context").format(
-            length=_context_length_text(info.context_length)))
-    return " · ".join(parts)
 
 
 class _ElidedLabel(QLabel):
@@ -486,13 +469,13 @@ class ModelPanel(QWidget):
         elif key in self._infos:
             info = self._infos[key]
             if info.is_projector:
-                self._set_note(self.tr("{summary}. This is a vision projector, not a chat "
-                                       "model; choose the model file it belongs to.").format(
-                                           summary=describe_model(info)), error=True)
+                self._set_note(self.tr("{summary}: not a chat model; choose the model file "
+                                       "this projector belongs to.").format(
+                                           summary=info.summary()), error=True)
                 usable = False
             else:
                 vision = self._vision.get(key)
-                summary = describe_model(info)
+                summary = info.summary()  # in the interface language
                 if vision:
                     summary = self.tr("{summary} · {vision}").format(summary=summary,
                                                                      vision=vision)

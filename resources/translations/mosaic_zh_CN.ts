@@ -2110,10 +2110,6 @@
         <translation>{count} 参数</translation>
     </message>
     <message>
-        <source>{length} context</source>
-        <translation>{length} 上下文</translation>
-    </message>
-    <message>
         <source>Model</source>
         <translation>模型</translation>
     </message>
@@ -2207,8 +2203,8 @@
         <translation>点击“打开…”选择 .gguf 模型文件，或将模型放入模型文件夹。</translation>
     </message>
     <message>
-        <source>{summary}. This is a vision projector, not a chat model; choose the model file it belongs to.</source>
-        <translation>{summary}。这是视觉投影器，不是对话模型；请选择它所属的模型文件。</translation>
+        <source>{summary}: not a chat model; choose the model file this projector belongs to.</source>
+        <translation>{summary}：不是对话模型；请选择此投影器所属的模型文件。</translation>
     </message>
     <message>
         <source>{summary} · {vision}</source>

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assistant.models.gguf_inspect import GGUFInfo
 from assistant.ui.model_panel import ModelPanel, display_path, format_parameters
 from assistant.ui.notice_bar import error_color
 from assistant.ui.translations import install_translations
@@ -32,7 +33,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 @dataclass(frozen=True)
 class Info:
-    """Duck-typed like GGUFInfo."""
+    """Duck-typed like GGUFInfo (its one-line summary is GGUFInfo's own)."""
 
     path: str
     file_size: int = 253_000_000
@@ -44,10 +45,7 @@ class Info:
     chat_template: str | None = "{{ messages }}"
     is_projector: bool = False
 
-    def summary(self) -> str:
-        size = f"{self.file_size / 1e6:.0f} MB"
-        return " · ".join([self.name, self.architecture, self.quantization, size,
-                           f"{self.context_length // 1024}k context"])
+    summary = GGUFInfo.summary
 
 
 @pytest.fixture
