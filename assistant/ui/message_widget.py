@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from assistant.core.generation import Timings
 from assistant.core.messages import MessageStatus, Role
 from assistant.ui.code_block import COPIED_FEEDBACK_MS, CodeBlockWidget
-from assistant.ui.composer import GrowingTextEdit
+from assistant.ui.growing_text_edit import GrowingTextEdit
 from assistant.ui.markdown_segments import Segment, SegmentStream
 from assistant.ui.message_audio import MessageAudio
 from assistant.ui.message_images import MessageImages

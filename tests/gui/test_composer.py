@@ -18,8 +18,8 @@ from assistant.ui.composer import (
     IMAGE_FILE_FILTER,
     PLACEHOLDER,
     Composer,
-    GrowingTextEdit,
 )
+from assistant.ui.growing_text_edit import GrowingTextEdit
 from tests.gui.test_attachment_widgets import artifact, make_attachment
 
 pytestmark = [
