@@ -138,13 +138,9 @@ def _keeper(app: QApplication) -> _ThemeKeeper:
 def _set_palette(app: QApplication, dark: bool) -> None:
     palette = theme_palette(dark)
     if app.palette() != palette:
+        # Widgets under a style sheet get no PaletteChange: the widget that owns each sheet
+        # sets it again on its own PaletteChange, which re-resolves the subtree below it.
         app.setPalette(palette)
-        # Widgets under a style sheet get no PaletteChange and keep the palette(...) values
-        # the sheet resolved: setting each sheet again re-resolves it for the subtree.
-        for widget in app.allWidgets():
-            sheet = widget.styleSheet()
-            if sheet:
-                widget.setStyleSheet(sheet)
     QToolTip.setPalette(palette)  # a platform may give tooltips their own palette
 
 
