@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from assistant import APP_ID, APP_NAME, __version__
 from assistant.client.engine_client import EngineClient
-from assistant.core.settings import SettingsStore, load_settings
+from assistant.core.settings import SettingsStore
 from assistant.logging_setup import configure_logging, level_from_env
 from assistant.models.catalog import Catalog, CatalogError, load_catalog
 from assistant.paths import AppPaths, app_paths
@@ -68,9 +68,10 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
 def create_services(backend: str = "llama", options: dict | None = None,
                     paths: AppPaths | None = None,
                     audio_stream_factory: Callable[..., Any] | None = None,
-                    catalog: Catalog | None = None) -> AppServices:
-    """Open the database (quarantining a damaged one), settings and the model catalog; make
-    the engine client."""
+                    catalog: Catalog | None = None,
+                    settings: SettingsStore | None = None) -> AppServices:
+    """Open the database (quarantining a damaged one), settings (unless already read) and
+    the model catalog; make the engine client."""
     paths = (paths or app_paths()).ensure()
     opened = open_database(paths.database)
     notice = None
@@ -84,18 +85,19 @@ def create_services(backend: str = "llama", options: dict | None = None,
             catalog = Catalog(())
             notice = notice or f"{exc} The list of models to download is empty until then."
     repository = ChatRepository(opened.connection, paths.attachments_dir)
-    return AppServices(paths, repository, SettingsStore(paths.settings_file),
+    return AppServices(paths, repository, settings or SettingsStore(paths.settings_file),
                        EngineClient(backend, options), catalog, notice, audio_stream_factory)
 
 
 def create_main_window(start_engine: bool = True, backend: str = "llama",
                        options: dict | None = None,
                        audio_stream_factory: Callable[..., Any] | None = None,
-                       catalog: Catalog | None = None) -> MainWindow:
+                       catalog: Catalog | None = None, paths: AppPaths | None = None,
+                       settings: SettingsStore | None = None) -> MainWindow:
     """The real main window over the real on-disk state; the engine starts after it shows."""
-    window = MainWindow(create_services(backend, options,
+    window = MainWindow(create_services(backend, options, paths,
                                         audio_stream_factory=audio_stream_factory,
-                                        catalog=catalog))
+                                        catalog=catalog, settings=settings))
     if start_engine:
         QTimer.singleShot(0, window.start_engine)
     return window
@@ -132,18 +134,19 @@ def _finish_smoke_test(app: QApplication, window: MainWindow) -> None:
 def run_window(smoke_test: bool = False) -> int:
     """Open the window and run the event loop until it closes; when Mosaic already runs for
     this data folder, show that window instead and return."""
-    configure_logging(app_paths().log_dir, level_from_env())
+    paths = app_paths()
+    configure_logging(paths.log_dir, level_from_env())
     app = create_application()
-    appearance = load_settings(app_paths().settings_file).appearance
-    install_translations(app, appearance.language)
-    apply_theme(app, appearance.theme)
+    settings = SettingsStore(paths.settings_file)  # read once: the window uses it too
+    install_translations(app, settings.current.appearance.language)
+    apply_theme(app, settings.current.appearance.theme)
     instance: SingleInstance | None = None
     if not smoke_test:  # a packaging check must test this build, not wake a running one
-        instance = SingleInstance(app_paths().data_dir, app)
+        instance = SingleInstance(paths.data_dir, app)
         if not instance.claim(sys.argv[1:]):
             print(instance.already_running_message(), flush=True)
             return 0 if instance.outcome is Outcome.SHOWN else 1
-    window = create_main_window()
+    window = create_main_window(paths=paths, settings=settings)
     if instance is not None:
         instance.activationRequested.connect(window.bring_to_front)
         app.aboutToQuit.connect(instance.release)
